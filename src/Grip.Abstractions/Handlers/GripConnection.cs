@@ -1,0 +1,455 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Grip.Internal;
+using Grip.Protocol;
+using Grip.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grip;
+
+/// <summary>
+/// One client connection, as seen while one batch of its events is handled. Everything a handler
+/// does to the connection (send, close, subscribe, set meta, ...) is collected here and becomes the
+/// response to the proxy.
+/// </summary>
+/// <remarks>
+/// The origin is stateless: this object lives for one HTTP request. State that must survive to the
+/// next event of the same connection goes into <see cref="Meta"/> (stored by the proxy) or into
+/// your own store.
+/// </remarks>
+public sealed class GripConnection : IDisposable
+{
+    /// <summary>The subscription meta name Pushpin's skip-self filter compares with publish meta <see cref="SkipSelfSenderMeta"/>.</summary>
+    public const string SkipSelfUserMeta = "user";
+
+    /// <summary>The publish meta name Pushpin's skip-self filter compares with subscription meta <see cref="SkipSelfUserMeta"/>.</summary>
+    public const string SkipSelfSenderMeta = "sender";
+
+    private static readonly JsonWriterOptions ControlJsonOptions = new() { SkipValidation = true };
+
+    private readonly PooledBufferWriter _events = new();
+    private PooledBufferWriter? _scratch;
+    private Utf8JsonWriter? _json;
+    private string[]? _requestedSubprotocols;
+    private bool _skipSelfMetaSent;
+    private bool _disposed;
+
+    /// <summary>Creates a connection for one request.</summary>
+    /// <param name="id">The <c>Connection-Id</c> the proxy sent.</param>
+    /// <param name="request">The HTTP request that carried the batch.</param>
+    /// <param name="services">The request's services (a DI scope).</param>
+    /// <param name="meta">The connection meta from trusted <c>Meta-*</c> headers.</param>
+    public GripConnection(string id, IGripRequest request, IServiceProvider services, GripMeta? meta = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        Id = id;
+        Request = request;
+        Services = services;
+        Meta = meta ?? new GripMeta();
+    }
+
+    /// <summary>The connection id (the proxy's <c>Connection-Id</c>), the same on every request of the connection.</summary>
+    public string Id { get; }
+
+    /// <summary>The HTTP request that carried this batch (path, query, the client's handshake headers).</summary>
+    public IGripRequest Request { get; }
+
+    /// <summary>The services of this request's DI scope.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Connection meta kept by the proxy between requests (<c>Meta-*</c> / <c>Set-Meta-*</c>).</summary>
+    public GripMeta Meta { get; }
+
+    /// <summary>Whether this batch opens the connection (its first event is OPEN).</summary>
+    public bool IsOpening { get; internal set; }
+
+    /// <summary>Whether the connection is closing: a CLOSE or DISCONNECT was received or sent in this batch.</summary>
+    public bool IsClosing { get; private set; }
+
+    /// <summary>The subprotocols the client offered in <c>Sec-WebSocket-Protocol</c>, in order.</summary>
+    public IReadOnlyList<string> RequestedSubprotocols => _requestedSubprotocols ??= ParseSubprotocols(Request.GetHeader("Sec-WebSocket-Protocol"));
+
+    /// <summary>The subprotocol chosen with <see cref="AcceptSubprotocol(string)"/>, if any.</summary>
+    public string? Subprotocol { get; private set; }
+
+    /// <summary>Whether the connection was rejected by <see cref="Reject(int, string?)"/>.</summary>
+    public bool IsRejected => RejectStatusCode is not null;
+
+    /// <summary>The HTTP status of a rejection.</summary>
+    public int? RejectStatusCode { get; private set; }
+
+    /// <summary>The body of a rejection, relayed to the client by the proxy.</summary>
+    public string? RejectBody { get; private set; }
+
+    /// <summary>The keep-alive polling interval requested with <see cref="SetKeepAliveInterval(TimeSpan?)"/>.</summary>
+    public TimeSpan? KeepAliveInterval { get; private set; }
+
+    /// <summary>Whether <see cref="KeepAliveInterval"/> was set during this request (it is sent as <c>Keep-Alive-Interval</c>).</summary>
+    public bool KeepAliveIntervalChanged { get; private set; }
+
+    /// <summary>The encoded events of the response so far.</summary>
+    public ReadOnlyMemory<byte> ResponseEvents => _events.WrittenMemory;
+
+    /// <summary>Exceptions thrown by handlers during this batch; the dispatcher records them for logging.</summary>
+    public IReadOnlyList<Exception> Faults => (IReadOnlyList<Exception>?)_faults ?? [];
+
+    private List<Exception>? _faults;
+
+    /// <summary>Chooses one of the subprotocols the client offered; the proxy returns it in the handshake.</summary>
+    /// <exception cref="ArgumentException">The client did not offer <paramref name="protocol"/>.</exception>
+    /// <exception cref="InvalidOperationException">The connection is not opening.</exception>
+    public void AcceptSubprotocol(string protocol)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(protocol);
+        EnsureOpening(nameof(AcceptSubprotocol));
+        bool offered = false;
+        foreach (string p in RequestedSubprotocols)
+        {
+            if (string.Equals(p, protocol, StringComparison.Ordinal))
+            {
+                offered = true;
+                break;
+            }
+        }
+
+        if (!offered)
+        {
+            throw new ArgumentException($"The client did not offer subprotocol '{protocol}'; browsers abort a handshake that answers one they did not offer.", nameof(protocol));
+        }
+
+        Subprotocol = protocol;
+    }
+
+    /// <summary>
+    /// Rejects the connection while it is opening: the proxy answers the client's handshake with
+    /// this status and body instead of <c>101</c>.
+    /// </summary>
+    /// <param name="statusCode">An HTTP status other than 200 (default 403).</param>
+    /// <param name="body">An optional short body (UTF-8 text).</param>
+    /// <exception cref="InvalidOperationException">The connection is not opening.</exception>
+    public void Reject(int statusCode = 403, string? body = null)
+    {
+        EnsureOpening(nameof(Reject));
+        if (statusCode is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status must be 400-599.");
+        }
+
+        RejectStatusCode = statusCode;
+        RejectBody = body;
+    }
+
+    /// <summary>Sends a text message to the client.</summary>
+    /// <exception cref="GripLimitExceededException">The message is larger than Pushpin delivers in a response.</exception>
+    public void Send(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Send(text.AsSpan());
+    }
+
+    /// <summary>Sends a text message to the client.</summary>
+    public void Send(ReadOnlySpan<char> text)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(text, buffer);
+            WriteMessage(WebSocketEventType.Text, buffer[..n]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Sends a text message given as UTF-8 bytes.</summary>
+    public void SendUtf8(ReadOnlySpan<byte> utf8Text) => WriteMessage(WebSocketEventType.Text, utf8Text);
+
+    /// <summary>Sends a binary message to the client.</summary>
+    public void SendBinary(ReadOnlySpan<byte> data) => WriteMessage(WebSocketEventType.Binary, data);
+
+    /// <summary>Sends <paramref name="value"/> as a JSON text message, using source-generated metadata.</summary>
+    public void SendJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var scratch = RentScratch();
+        using (var writer = new Utf8JsonWriter(scratch))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        WriteMessage(WebSocketEventType.Text, scratch.WrittenSpan);
+    }
+
+    /// <summary>Sends a ping frame to the client.</summary>
+    public void Ping(ReadOnlySpan<byte> payload = default) => WriteFrame(WebSocketEventType.Ping, payload);
+
+    /// <summary>Sends a pong frame to the client.</summary>
+    public void Pong(ReadOnlySpan<byte> payload = default) => WriteFrame(WebSocketEventType.Pong, payload);
+
+    /// <summary>
+    /// Closes the connection with a close frame. Events after this in the same batch are not
+    /// dispatched; <c>[OnClose]</c> runs when the client's close frame comes back.
+    /// </summary>
+    /// <param name="code">A valid close code (default 1000).</param>
+    /// <param name="reason">An optional reason of at most 123 UTF-8 bytes.</param>
+    public void Close(int code = CloseCodes.Normal, string? reason = null)
+    {
+        CloseCodes.Validate(code, reason);
+        EnsureWritable();
+        Span<byte> payload = stackalloc byte[2 + CloseCodes.MaxReasonBytes];
+        payload[0] = (byte)(code >> 8);
+        payload[1] = (byte)code;
+        int length = 2;
+        if (reason is not null)
+        {
+            length += Encoding.UTF8.GetBytes(reason, payload[2..]);
+        }
+
+        AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, payload[..length]);
+        IsClosing = true;
+    }
+
+    /// <summary>Drops the client at once, without a close frame.</summary>
+    public void Disconnect()
+    {
+        EnsureWritable();
+        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Disconnect, 0));
+        WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Disconnect);
+        IsClosing = true;
+    }
+
+    /// <summary>Subscribes the connection to a channel.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="filters">
+    /// Subscription filters (see <see cref="GripFilters"/>). With <see cref="GripFilters.SkipSelf"/>,
+    /// the connection's subscription meta <c>user</c> is set to its id first, so
+    /// <see cref="PublishToOthersAsync(string, string, CancellationToken)"/> skips it.
+    /// </param>
+    public void Subscribe(string channel, params ReadOnlySpan<string> filters)
+    {
+        string[]? list = filters.IsEmpty ? null : filters.ToArray();
+        if (list is not null && Array.IndexOf(list, GripFilters.SkipSelf) >= 0 && !_skipSelfMetaSent)
+        {
+            SendControl(new SetMetaControlMessage(SkipSelfUserMeta, Id));
+            _skipSelfMetaSent = true;
+        }
+
+        SendControl(new SubscribeControlMessage(channel, list));
+    }
+
+    /// <summary>Unsubscribes the connection from a channel.</summary>
+    public void Unsubscribe(string channel) => SendControl(new UnsubscribeControlMessage(channel));
+
+    /// <summary>Sets subscription meta used by publish filters (not <see cref="Meta"/>); <see langword="null"/> deletes it.</summary>
+    public void SetSubscriptionMeta(string name, string? value) => SendControl(new SetMetaControlMessage(name, value));
+
+    /// <summary>Asks the proxy to send <paramref name="content"/> when the connection has been idle (or at an interval).</summary>
+    public void SetKeepAlive(GripFrameContent content, int timeoutSeconds = 55, GripKeepAliveMode mode = GripKeepAliveMode.Idle) =>
+        SendControl(new KeepAliveControlMessage(content, timeoutSeconds, mode));
+
+    /// <summary>Turns proxy keep-alive messages off.</summary>
+    public void DisableKeepAlive() => SendControl(KeepAliveControlMessage.Disable());
+
+    /// <summary>Detaches: the proxy stops forwarding client messages; published messages still reach the client.</summary>
+    public void Detach() => SendControl(DetachControlMessage.Instance);
+
+    /// <summary>Associates a GRIP session id (null clears it).</summary>
+    public void SetSession(string? sessionId) => SendControl(new SessionControlMessage(sessionId));
+
+    /// <summary>Asks the proxy to send <paramref name="content"/> after <paramref name="timeoutSeconds"/>.</summary>
+    public void SendDelayed(GripFrameContent content, int timeoutSeconds = 1) => SendControl(new SendDelayedControlMessage(content, timeoutSeconds));
+
+    /// <summary>Asks the proxy to send the pending delayed message now.</summary>
+    public void FlushDelayed() => SendControl(FlushDelayedControlMessage.Instance);
+
+    /// <summary>
+    /// Asks the proxy to poll the origin with an empty request after this much idle time, or turns
+    /// polling off with <see langword="null"/>. Pushpin raises anything under 20 s to 20 s, so
+    /// shorter intervals are refused.
+    /// </summary>
+    public void SetKeepAliveInterval(TimeSpan? interval)
+    {
+        if (interval is { } value && value < GripLimits.MinKeepAliveInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(interval), value, "Pushpin polls at most every 20 seconds; a shorter Keep-Alive-Interval would silently become 20 s.");
+        }
+
+        KeepAliveInterval = interval;
+        KeepAliveIntervalChanged = true;
+    }
+
+    /// <summary>Validates and sends any control message.</summary>
+    /// <exception cref="ArgumentException">The message is invalid (Pushpin would kill the client 8 s later).</exception>
+    /// <exception cref="GripLimitExceededException">The message is over 16,384 bytes (Pushpin would ignore it).</exception>
+    public void SendControl(GripControlMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        EnsureWritable();
+        var scratch = RentScratch();
+        var json = _json ??= new Utf8JsonWriter(scratch, ControlJsonOptions);
+        json.Reset(scratch);
+        message.WriteTo(json);
+        json.Flush();
+        if (scratch.WrittenCount + 2 > GripLimits.MaxControlMessageBytes)
+        {
+            throw new GripLimitExceededException($"The '{message.Type}' control message is {scratch.WrittenCount + 2} bytes with its 'c:' prefix; Pushpin silently ignores control messages over {GripLimits.MaxControlMessageBytes} bytes.");
+        }
+
+        AppendEvent(WebSocketEventType.Text, "c:"u8, scratch.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="text"/> to every subscriber of <paramref name="channel"/> except this
+    /// connection, which must have subscribed with <see cref="GripFilters.SkipSelf"/>.
+    /// </summary>
+    public Task PublishToOthersAsync(string channel, string text, CancellationToken cancellationToken = default) =>
+        Services.GetRequiredService<IGripPublisher>().PublishExceptAsync(channel, text, Id, cancellationToken);
+
+    /// <summary>Accepts the connection: writes the OPEN event (the dispatcher does this).</summary>
+    internal void WriteOpen()
+    {
+        WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Open);
+    }
+
+    /// <summary>Echoes a client's close (the dispatcher does this).</summary>
+    internal void WriteCloseEcho(ReadOnlySpan<byte> closePayload)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        if (closePayload.Length >= 2)
+        {
+            AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, closePayload[..2]);
+        }
+        else
+        {
+            WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Close);
+        }
+
+        IsClosing = true;
+    }
+
+    /// <summary>Rejects with 500 and no exception text (a handler threw in OPEN).</summary>
+    internal void RejectInternal()
+    {
+        RejectStatusCode = 500;
+        RejectBody = null;
+    }
+
+    /// <summary>Marks the connection closed by the client without writing anything.</summary>
+    internal void MarkClosing() => IsClosing = true;
+
+    /// <summary>Discards every event written so far (a rejected OPEN sends none).</summary>
+    internal void DiscardEvents() => _events.Clear();
+
+    internal void RecordFault(Exception exception) => (_faults ??= []).Add(exception);
+
+    internal void WritePong(ReadOnlySpan<byte> payload) => WriteFrame(WebSocketEventType.Pong, payload);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _json?.Dispose();
+        _scratch?.Dispose();
+        _events.Dispose();
+    }
+
+    private void WriteMessage(WebSocketEventType type, ReadOnlySpan<byte> payload)
+    {
+        EnsureWritable();
+        if (payload.Length > GripLimits.MaxReplyPayloadBytes)
+        {
+            throw new GripLimitExceededException(
+                $"A {payload.Length}-byte message cannot be sent in a WebSocket-over-HTTP response: Pushpin 1.36 silently never delivers one over {GripLimits.MaxReplyPayloadBytes} bytes (plus the 'm:' prefix). Publish it to a channel the connection is subscribed to instead (IGripPublisher), which has no such limit.");
+        }
+
+        AppendEvent(type, "m:"u8, payload);
+    }
+
+    private void WriteFrame(WebSocketEventType type, ReadOnlySpan<byte> payload)
+    {
+        EnsureWritable();
+        if (payload.Length > 125)
+        {
+            throw new ArgumentException("A ping or pong payload must be at most 125 bytes (RFC 6455 control frame).", nameof(payload));
+        }
+
+        if (payload.IsEmpty)
+        {
+            CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, 0));
+            WebSocketEventWriter.WriteEvent(_events, type);
+        }
+        else
+        {
+            AppendEvent(type, ReadOnlySpan<byte>.Empty, payload);
+        }
+    }
+
+    private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload)
+    {
+        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length));
+        WebSocketEventWriter.WriteEvent(_events, type, prefix, payload);
+    }
+
+    private void CheckBodyLimit(int additional)
+    {
+        if (_events.WrittenCount + additional > GripLimits.MaxResponseBodyBytes)
+        {
+            throw new GripLimitExceededException(
+                $"The response to the proxy would be {_events.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes. Publish large or many messages instead.");
+        }
+    }
+
+    private PooledBufferWriter RentScratch()
+    {
+        var scratch = _scratch ??= new PooledBufferWriter();
+        scratch.Clear();
+        return scratch;
+    }
+
+    private void EnsureOpening(string operation)
+    {
+        if (!IsOpening)
+        {
+            throw new InvalidOperationException($"{operation} is only possible while the connection is opening (in [OnOpen]).");
+        }
+    }
+
+    private void EnsureWritable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsClosing)
+        {
+            throw new InvalidOperationException($"Connection {Id} is closing: nothing more can be sent to it in this batch.");
+        }
+    }
+
+    private static string[] ParseSubprotocols(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return [];
+        }
+
+        var parts = header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts;
+    }
+}

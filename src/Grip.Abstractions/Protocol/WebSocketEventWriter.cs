@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace Grip.Protocol;
+
+/// <summary>
+/// Encodes WebSocket-over-HTTP events exactly as Pushpin and js-grip write them: lowercase hex
+/// length without leading zeros, <c>TYPE\r\n</c> for an event without content.
+/// </summary>
+public static class WebSocketEventWriter
+{
+    /// <summary>The largest number of bytes one event header line can take, including CRLF.</summary>
+    internal const int MaxHeaderLength = 10 /* DISCONNECT */ + 1 + 8 + 2;
+
+    /// <summary>Writes an event without content: <c>TYPE\r\n</c>.</summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, WebSocketEventType type)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var name = WebSocketEventTypes.GetName(type).Span;
+        var span = writer.GetSpan(name.Length + 2);
+        name.CopyTo(span);
+        span[name.Length] = (byte)'\r';
+        span[name.Length + 1] = (byte)'\n';
+        writer.Advance(name.Length + 2);
+    }
+
+    /// <summary>Writes an event with content: <c>TYPE len\r\ncontent\r\n</c> (empty content gives <c>TYPE 0\r\n\r\n</c>).</summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, WebSocketEventType type, ReadOnlySpan<byte> content) =>
+        WriteEvent(writer, type, ReadOnlySpan<byte>.Empty, content);
+
+    /// <summary>
+    /// Writes an event whose content is <paramref name="prefix"/> followed by <paramref name="content"/>,
+    /// without first joining them (used for the GRIP <c>m:</c> and <c>c:</c> prefixes).
+    /// </summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        WriteHeader(writer, WebSocketEventTypes.GetName(type).Span, prefix.Length + content.Length);
+        WriteBytes(writer, prefix);
+        WriteBytes(writer, content);
+        WriteBytes(writer, "\r\n"u8);
+    }
+
+    /// <summary>Writes any event, including an opaque one of unknown type.</summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, in WebSocketEvent webSocketEvent)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var name = webSocketEvent.TypeName.Span;
+        if (!webSocketEvent.HasContent)
+        {
+            WriteBytes(writer, name);
+            WriteBytes(writer, "\r\n"u8);
+            return;
+        }
+
+        WriteHeader(writer, name, webSocketEvent.Content.Length);
+        WriteBytes(writer, webSocketEvent.Content.Span);
+        WriteBytes(writer, "\r\n"u8);
+    }
+
+    /// <summary>The number of bytes <c>TYPE len\r\n…\r\n</c> takes for a content of <paramref name="contentLength"/> bytes.</summary>
+    public static int GetEncodedLength(WebSocketEventType type, int contentLength) =>
+        WebSocketEventTypes.GetName(type).Length + 1 + HexDigits(contentLength) + 2 + contentLength + 2;
+
+    private static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> name, int length)
+    {
+        var span = writer.GetSpan(name.Length + 1 + 8 + 2);
+        name.CopyTo(span);
+        int pos = name.Length;
+        span[pos++] = (byte)' ';
+        if (!Utf8Formatter.TryFormat((uint)length, span[pos..], out int written, new StandardFormat('x')))
+        {
+            throw new InvalidOperationException("Unreachable: a 32-bit length always fits 8 hex digits.");
+        }
+
+        pos += written;
+        span[pos++] = (byte)'\r';
+        span[pos++] = (byte)'\n';
+        writer.Advance(pos);
+    }
+
+    private static void WriteBytes(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var span = writer.GetSpan(1);
+            int n = Math.Min(span.Length, bytes.Length);
+            bytes[..n].CopyTo(span);
+            writer.Advance(n);
+            bytes = bytes[n..];
+        }
+    }
+
+    private static int HexDigits(int value)
+    {
+        int digits = 1;
+        while ((value >>= 4) != 0)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+}

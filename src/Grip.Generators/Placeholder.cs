@@ -1,0 +1,6 @@
+namespace Grip.Generators;
+
+internal static class ThisAssembly
+{
+    public const string Name = "Grip.Generators";
+}
