@@ -28,16 +28,31 @@ public static class GripDispatcher
         ArgumentNullException.ThrowIfNull(connection);
 
         // Validate the whole batch first: a malformed batch runs no handler at all.
-        var first = ValidateBatch(events);
-        if (first == WebSocketEventType.Open)
+        int count = ValidateBatch(events, out var first);
+        if (first.Type == WebSocketEventType.Open)
         {
             connection.IsOpening = true;
         }
 
         THandler? handler = null;
-        var reader = new WebSocketEventReader(events);
-        while (reader.Read(out var e))
+
+        // Most batches carry one event: dispatch the one the validation pass already parsed
+        // instead of parsing the body a second time.
+        var reader = new WebSocketEventReader(count == 1 ? default : events);
+        bool pending = count == 1;
+        while (true)
         {
+            WebSocketEvent e;
+            if (pending)
+            {
+                e = first;
+                pending = false;
+            }
+            else if (!reader.Read(out e))
+            {
+                break;
+            }
+
             if (connection.IsClosing || connection.IsRejected)
             {
                 break;
@@ -138,20 +153,20 @@ public static class GripDispatcher
         }
     }
 
-    private static WebSocketEventType ValidateBatch(ReadOnlyMemory<byte> events)
+    /// <summary>Parses the whole batch (throwing on malformed input); returns the event count and the first event.</summary>
+    private static int ValidateBatch(ReadOnlyMemory<byte> events, out WebSocketEvent first)
     {
         var reader = new WebSocketEventReader(events);
-        WebSocketEventType first = WebSocketEventType.Unknown;
-        bool any = false;
+        first = default;
+        int count = 0;
         while (reader.Read(out var e))
         {
-            if (!any)
+            if (count++ == 0)
             {
-                first = e.Type;
-                any = true;
+                first = e;
             }
         }
 
-        return first;
+        return count;
     }
 }

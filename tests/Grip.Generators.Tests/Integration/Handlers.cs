@@ -38,16 +38,23 @@ public sealed partial class LifecycleHandler(CallLog log)
     }
 
     [OnMessage]
-    public string? Text(string text, GripConnection connection)
+    public string? Text(string text, GripConnection connection, CancellationToken cancellationToken)
     {
         log.Calls.Add("text " + text);
         return text switch
         {
+            "cancel" => Cancel(cancellationToken),
             "boom" => throw new InvalidOperationException("secret detail from message"),
             "close" => Close(connection),
             "silent" => null,
             _ => "echo:" + text,
         };
+
+        static string? Cancel(CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            return "not cancelled";
+        }
 
         static string? Close(GripConnection c)
         {

@@ -171,6 +171,27 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_cancellation_caused_by_the_request_token_propagates_and_is_not_a_fault()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var connection = new GripConnection("c", new TestRequest(), Services());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await DispatchDirect<LifecycleHandler>(connection, Wire.Batch((Text, "cancel")), cts.Token));
+        Assert.Empty(connection.Faults);
+        Assert.Empty(Wire.Describe(connection));
+    }
+
+    [Fact]
+    public async Task An_OperationCanceledException_not_caused_by_the_request_token_is_a_fault()
+    {
+        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Text, "cancel"), (Text, "x")), Services(), cancellationToken: default);
+        Assert.Equal(["TEXT m:not cancelled", "TEXT m:echo:x"], Wire.Describe(c));
+    }
+
+    private static ValueTask DispatchDirect<T>(GripConnection c, ReadOnlyMemory<byte> batch, CancellationToken ct)
+        where T : IGripHandler => T.DispatchAsync(c, batch, ct);
+
+    [Fact]
     public async Task Constructor_and_method_services_come_from_DI_and_optional_ones_may_be_missing()
     {
         var c = await Dispatch.RunAsync<ServicesHandler>(Wire.Batch((Open, null), (Text, "bob")), Services());
