@@ -21,7 +21,7 @@ public static class GripDispatcher
 
     /// <summary>Runs one batch through the lifecycle.</summary>
     /// <exception cref="WebSocketFormatException">The batch is malformed; it is checked whole before any handler runs.</exception>
-    public static async ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
+    public static ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
         where THandler : class
         where TInvoker : struct, IGripHandlerInvoker<THandler>
     {
@@ -29,6 +29,64 @@ public static class GripDispatcher
 
         // Validate the whole batch first: a malformed batch runs no handler at all.
         int count = ValidateBatch(events, out var first);
+        if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected)
+        {
+            return DispatchBatchAsync<THandler, TInvoker>(connection, events, count, first, invoker, cancellationToken);
+        }
+
+        // The common request: one client message. Run it without an async state machine; only a
+        // handler that really goes asynchronous pays for one (AwaitMessageAsync).
+        ValueTask pending;
+        try
+        {
+            var handler = invoker.Create(connection.Services);
+            pending = invoker.OnMessageAsync(handler, connection, new GripMessage(first.Type == WebSocketEventType.Text, first.Content), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnMessageFault(connection, ex);
+            return default;
+        }
+        catch (OperationCanceledException ex)
+        {
+            // The request was cancelled: surface it through the task, as the async path does.
+            return ValueTask.FromException(ex);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            return default;
+        }
+
+        return AwaitMessageAsync(pending, connection, cancellationToken);
+    }
+
+    private static async ValueTask AwaitMessageAsync(ValueTask pending, GripConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnMessageFault(connection, ex);
+        }
+    }
+
+    private static void OnMessageFault(GripConnection connection, Exception exception)
+    {
+        connection.RecordFault(exception);
+        if (!connection.IsClosing)
+        {
+            connection.Close(CloseCodes.InternalError, InternalErrorReason);
+        }
+    }
+
+    private static async ValueTask DispatchBatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, int count, WebSocketEvent first, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
         if (first.Type == WebSocketEventType.Open)
         {
             connection.IsOpening = true;
@@ -102,11 +160,7 @@ public static class GripDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        connection.RecordFault(ex);
-                        if (!connection.IsClosing)
-                        {
-                            connection.Close(CloseCodes.InternalError, InternalErrorReason);
-                        }
+                        OnMessageFault(connection, ex);
                     }
 
                     break;

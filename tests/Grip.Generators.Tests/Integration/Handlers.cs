@@ -156,3 +156,14 @@ public partial class WholeJsonHandler
     [OnMessage]
     public static Task<ChatAck> Echo(ChatSend message) => Task.FromResult(new ChatAck(message.Text, message.Text.Length));
 }
+
+/// <summary>Really asynchronous handlers: the dispatcher's awaiting paths.</summary>
+public partial class AsyncHandler
+{
+    [OnMessage]
+    public static async Task<string> Text(string text)
+    {
+        await Task.Yield();
+        return text == "boom" ? throw new InvalidOperationException("async failure") : "async:" + text;
+    }
+}

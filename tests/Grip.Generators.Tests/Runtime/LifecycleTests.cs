@@ -114,6 +114,19 @@ public sealed class LifecycleTests
         Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.ResponseEvents.Span), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task An_asynchronous_handler_is_awaited_and_its_failure_closes_with_1011(int before)
+    {
+        var events = Enumerable.Range(0, before - 1).Select(i => (Text, (object?)("m" + i))).Append((Text, "boom")).Append((Text, "after")).ToArray();
+        var ok = await Dispatch.RunAsync<AsyncHandler>(Wire.Batch((Text, "x")));
+        var failed = await Dispatch.RunAsync<AsyncHandler>(Wire.Batch(events));
+        Assert.Equal(["TEXT m:async:x"], Wire.Describe(ok));
+        Assert.Equal([.. Enumerable.Range(0, before - 1).Select(i => "TEXT m:async:m" + i), "CLOSE 1011 Internal server error"], Wire.Describe(failed));
+        Assert.Equal("async failure", Assert.Single(failed.Faults).Message);
+    }
+
     [Fact]
     public async Task A_failing_connection_does_not_affect_another_one()
     {
