@@ -154,6 +154,22 @@ public sealed class GeneratorSnapshotTests
     }
 
     [Fact]
+    public void A_static_only_handler_creates_no_instance()
+    {
+        const string source = """
+            using System;
+            using Grip;
+            namespace Demo;
+            public sealed partial class Counter
+            {
+                [OnMessage] public static void Bytes(ReadOnlyMemory<byte> data) { }
+                [OnMessage] public static ReadOnlyMemory<byte> Text(string text, GripConnection connection) => System.Text.Encoding.UTF8.GetBytes(text);
+            }
+            """;
+        GeneratorHarness.VerifyScenario("StaticOnly", ["Grip.Demo.Counter.g.cs"], source);
+    }
+
+    [Fact]
     public void A_class_that_is_not_partial_gets_nothing()
     {
         const string source = """
