@@ -57,7 +57,8 @@ public readonly struct WebSocketSequenceEvent
     /// </summary>
     public WebSocketEvent ToEvent()
     {
-        ReadOnlyMemory<byte>? content = HasContent ? Content.ToArray() : null;
+        // Not "cond ? array : null": null would convert to an empty ReadOnlyMemory and mean "empty content".
+        ReadOnlyMemory<byte>? content = HasContent ? new ReadOnlyMemory<byte>(Content.ToArray()) : (ReadOnlyMemory<byte>?)null;
         return Type == WebSocketEventType.Unknown
             ? WebSocketEvent.CreateUnknown(TypeName.ToArray(), content)
             : new WebSocketEvent(Type, content);
