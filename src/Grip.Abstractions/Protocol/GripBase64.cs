@@ -43,6 +43,17 @@ public static class GripBase64
             dataLength--;
         }
 
+        // Report the first character that is not base64 before any length problem: it is the likelier mistake.
+        for (int i = 0; i < dataLength; i++)
+        {
+            char c = text[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or ' ' or '-' or '_'))
+            {
+                error = $"character '{c}' (U+{(int)c:X4}) at position {i} is not base64";
+                return false;
+            }
+        }
+
         int padding = text.Length - dataLength;
         if (padding > 2)
         {
@@ -70,25 +81,12 @@ public static class GripBase64
             for (int i = 0; i < dataLength; i++)
             {
                 char c = text[i];
-                switch (c)
+                normal[i] = c switch
                 {
-                    case >= 'A' and <= 'Z':
-                    case >= 'a' and <= 'z':
-                    case >= '0' and <= '9':
-                    case '+':
-                    case '/':
-                        normal[i] = c;
-                        break;
-                    case ' ' or '-':
-                        normal[i] = '+';
-                        break;
-                    case '_':
-                        normal[i] = '/';
-                        break;
-                    default:
-                        error = $"character '{c}' (U+{(int)c:X4}) at position {i} is not base64";
-                        return false;
-                }
+                    ' ' or '-' => '+',
+                    '_' => '/',
+                    _ => c,
+                };
             }
 
             normal[dataLength..padded].Fill('=');
