@@ -184,6 +184,13 @@ public ref struct WebSocketEventSequenceReader
             return NeedMoreData(out webSocketEvent);
         }
 
+        // Most events of a multi-segment body still lie within one segment: parse those over the
+        // segment's span and fall back to the segment-crossing path below only when needed.
+        if (TryReadWithinFirstSegment(rest, out webSocketEvent))
+        {
+            return OperationStatus.Done;
+        }
+
         var window = rest.Length > LineSearchLength ? rest.Slice(0, LineSearchLength) : rest;
         var reader = new SequenceReader<byte>(window);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSequence, CrLf, advancePastDelimiter: true) || lineSequence.Length > MaxLineLength)
@@ -237,6 +244,43 @@ public ref struct WebSocketEventSequenceReader
         Advance(tail.Slice(2), contentStart + (long)contentLength + 2);
         webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, content);
         return OperationStatus.Done;
+    }
+
+    private bool TryReadWithinFirstSegment(ReadOnlySequence<byte> rest, out WebSocketSequenceEvent webSocketEvent)
+    {
+        var first = rest.FirstSpan;
+        int lineEnd = first[..Math.Min(first.Length, LineSearchLength)].IndexOf(CrLf);
+        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        {
+            webSocketEvent = default;
+            return false;
+        }
+
+        long start = _bodyOffset + _consumed;
+        int contentLength = ParseLine(first[..lineEnd], start, out var type, out int typeLength);
+        int contentStart = lineEnd + 2;
+        long end = contentLength < 0 ? contentStart : (long)contentStart + contentLength + 2;
+        if (end > first.Length)
+        {
+            // The content crosses into the next segment.
+            webSocketEvent = default;
+            return false;
+        }
+
+        int eventEnd = (int)end;
+        if (contentLength >= 0 && (first[eventEnd - 2] != CR || first[eventEnd - 1] != LF))
+        {
+            ThrowMissingCrLf(start + eventEnd - 2);
+        }
+
+        var typeName = type == WebSocketEventType.Unknown
+            ? rest.Slice(0, typeLength)
+            : WebSocketEventTypes.GetNameSequence(type);
+        webSocketEvent = contentLength < 0
+            ? new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default)
+            : new WebSocketSequenceEvent(type, typeName, hasContent: true, rest.Slice(contentStart, contentLength));
+        Advance(rest.Slice(eventEnd), eventEnd);
+        return true;
     }
 
     private void Advance(ReadOnlySequence<byte> rest, long length)
