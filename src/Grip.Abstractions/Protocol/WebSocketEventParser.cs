@@ -91,7 +91,9 @@ internal static class WebSocketEventParser
             length = (length << 4) | (uint)digit;
             if (length > int.MaxValue)
             {
-                ThrowFormat(offset, $"the content length '{System.Text.Encoding.ASCII.GetString(hex)}' overflows (more than {int.MaxValue} bytes)");
+                // The reason names no input text: it may reach a 400 response body. Offsets and
+                // single byte values are enough to find the problem.
+                ThrowFormat(offset, $"the content length overflows: more than {int.MaxValue} bytes after {i + 1} hex digits");
             }
         }
 
