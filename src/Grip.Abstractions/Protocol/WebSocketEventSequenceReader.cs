@@ -128,45 +128,23 @@ public ref struct WebSocketEventSequenceReader
     {
         // _consumed is within one segment, so it fits an int.
         int start = (int)_consumed;
-        var rest = _single[start..];
-        if (rest.IsEmpty)
+        if (start >= _single.Length)
         {
             return NeedMoreData(out webSocketEvent);
         }
 
-        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
-        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        if (ReadEvent(_single[start..], _isFinalBlock, _bodyOffset + start, out var type, out int typeLength, out int contentStart, out int contentLength, out int consumed) != OperationStatus.Done)
         {
-            return NoLineEnd(rest.Length, out webSocketEvent);
+            return NeedMoreData(out webSocketEvent);
         }
 
-        int contentLength = ParseLine(rest[..lineEnd], _bodyOffset + start, out var type, out int typeLength);
         var typeName = type == WebSocketEventType.Unknown
             ? SliceSingle(start, typeLength)
             : WebSocketEventTypes.GetNameSequence(type);
-        int contentStart = lineEnd + 2;
-        if (contentLength < 0)
-        {
-            _consumed = start + contentStart;
-            webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default);
-            return OperationStatus.Done;
-        }
-
-        long available = rest.Length - contentStart;
-        if (available < (long)contentLength + 2)
-        {
-            int next = available > contentLength ? rest[contentStart + contentLength] : -1;
-            return Incomplete(contentStart, contentLength, available, next, out webSocketEvent);
-        }
-
-        int contentEnd = contentStart + contentLength;
-        if (rest[contentEnd] != CR || rest[contentEnd + 1] != LF)
-        {
-            ThrowMissingCrLf(_bodyOffset + start + contentEnd);
-        }
-
-        webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, SliceSingle(start + contentStart, contentLength));
-        _consumed = start + contentEnd + 2;
+        webSocketEvent = contentLength < 0
+            ? new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default)
+            : new WebSocketSequenceEvent(type, typeName, hasContent: true, SliceSingle(start + contentStart, contentLength));
+        _consumed = start + consumed;
         return OperationStatus.Done;
     }
 
@@ -248,29 +226,13 @@ public ref struct WebSocketEventSequenceReader
 
     private bool TryReadWithinFirstSegment(ReadOnlySequence<byte> rest, out WebSocketSequenceEvent webSocketEvent)
     {
-        var first = rest.FirstSpan;
-        int lineEnd = first[..Math.Min(first.Length, LineSearchLength)].IndexOf(CrLf);
-        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        // Not final: an event that does not end within this segment is read by the general path.
+        // Errors found here are errors wherever the segment ends (a line over 256 bytes, a byte
+        // after the content that is not CR), so throwing here is right.
+        if (ReadEvent(rest.FirstSpan, isFinalBlock: false, _bodyOffset + _consumed, out var type, out int typeLength, out int contentStart, out int contentLength, out int consumed) != OperationStatus.Done)
         {
             webSocketEvent = default;
             return false;
-        }
-
-        long start = _bodyOffset + _consumed;
-        int contentLength = ParseLine(first[..lineEnd], start, out var type, out int typeLength);
-        int contentStart = lineEnd + 2;
-        long end = contentLength < 0 ? contentStart : (long)contentStart + contentLength + 2;
-        if (end > first.Length)
-        {
-            // The content crosses into the next segment.
-            webSocketEvent = default;
-            return false;
-        }
-
-        int eventEnd = (int)end;
-        if (contentLength >= 0 && (first[eventEnd - 2] != CR || first[eventEnd - 1] != LF))
-        {
-            ThrowMissingCrLf(start + eventEnd - 2);
         }
 
         var typeName = type == WebSocketEventType.Unknown
@@ -279,7 +241,7 @@ public ref struct WebSocketEventSequenceReader
         webSocketEvent = contentLength < 0
             ? new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default)
             : new WebSocketSequenceEvent(type, typeName, hasContent: true, rest.Slice(contentStart, contentLength));
-        Advance(rest.Slice(eventEnd), eventEnd);
+        Advance(rest.Slice(consumed), consumed);
         return true;
     }
 

@@ -51,6 +51,7 @@ public class FuzzPropertyTests
         Gen.OneOf(Body, Mutated).Sample(body =>
         {
             string memory = Outcome(() => DecodeMemory(body));
+            Assert.Equal(memory, Outcome(() => DecodeSpan(body)));
             Assert.Equal(memory, Outcome(() => DecodeSequence(new ReadOnlySequence<byte>(body))));
             Assert.Equal(memory, Outcome(() => DecodeSequence(Bytewise(body))));
             Assert.Equal(memory, Outcome(() => DecodeSequence(Split(body, body.Length / 2))));

@@ -45,6 +45,7 @@ public class MalformedInputTests
     {
         var ex = Assert.Throws<WebSocketFormatException>(() => DecodeMemory(Bytes(body)));
         AssertError(ex, offset, reason);
+        AssertError(Assert.Throws<WebSocketFormatException>(() => DecodeSpan(Bytes(body))), offset, reason);
     }
 
     [Theory]
