@@ -52,7 +52,7 @@ public sealed class GeneratorSnapshotTests
                 public ValueTask<ReadOnlyMemory<byte>> Binary(ReadOnlyMemory<byte> data) => new(data);
 
                 [OnClose]
-                public static void Close(GripConnection connection, CloseStatus status, IAudit audit) => audit.Write(status.ToString());
+                public static void Close(GripConnection connection, CloseStatus status, IAudit audit, [Microsoft.Extensions.DependencyInjection.FromKeyedServices("backup")] IAudit backup) => audit.Write(status.ToString());
             }
             """;
         GeneratorHarness.VerifyScenario("AllBindings", ["Grip.Demo.ChatHandler.g.cs"], source);
