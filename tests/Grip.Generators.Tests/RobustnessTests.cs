@@ -22,9 +22,18 @@ public sealed class RobustnessTests
     public void Broken_code_never_makes_the_generator_throw(string body)
     {
         var compilation = GeneratorHarness.CreateCompilation("using Grip;\n" + body);
-        var (result, _, _) = GeneratorHarness.Run(compilation);
+        var (result, _, driver) = GeneratorHarness.Run(compilation);
         var run = result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(GripHandlerGenerator));
         Assert.Null(run.Exception);
         Assert.DoesNotContain(run.Diagnostics, d => d.Id == "CS8785");
+        GeneratorHarness.AssertIncremental(compilation, driver);
+        GeneratorHarness.AssertNoCompilerObjects(result);
+    }
+
+    [Fact]
+    public void The_GeneratedCode_version_matches_the_assembly_version()
+    {
+        string constant = (string)typeof(GripHandlerGenerator).Assembly.GetType("Grip.Generators.ThisAssembly")!.GetField("Version")!.GetRawConstantValue()!;
+        Assert.Equal(typeof(GripHandlerGenerator).Assembly.GetName().Version!.ToString(), constant);
     }
 }
