@@ -429,7 +429,8 @@ public sealed class PushpinProcess : IAsyncDisposable
         }
     }
 
-    private static int GetFreePort()
+    /// <summary>A loopback port that was free a moment ago (bind to port 0, read it, release it).</summary>
+    public static int GetFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
