@@ -105,12 +105,20 @@ public class ObservabilityTests
         ActivitySource.AddActivityListener(listener);
         await using var host = await GripTestHost.StartAsync();
         (await host.SendAsync(Events.Text("hi"), connectionId: "span-conn")).Dispose();
-        Activity request, dispatch;
+        (await host.SendAsync(Events.Text("throw"), connectionId: "span-conn-2")).Dispose();
+        Activity request, dispatch, handler, failed;
         lock (stopped)
         {
             request = Assert.Single(stopped, a => a.OperationName == "grip.request" && Equals(a.GetTagItem("grip.connection_id"), "span-conn"));
             dispatch = Assert.Single(stopped, a => a.OperationName == "grip.dispatch" && a.ParentSpanId == request.SpanId);
+            handler = Assert.Single(stopped, a => a.OperationName == "grip.handler.message" && Equals(a.GetTagItem("grip.connection_id"), "span-conn"));
+            failed = Assert.Single(stopped, a => a.OperationName == "grip.handler.message" && Equals(a.GetTagItem("grip.connection_id"), "span-conn-2"));
         }
+
+        Assert.Equal(dispatch.SpanId, handler.ParentSpanId);
+        Assert.Equal(ActivityStatusCode.Unset, handler.Status);
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+        Assert.Equal("System.InvalidOperationException", failed.GetTagItem("error.type"));
 
         Assert.Equal("ProbeHandler", request.GetTagItem("grip.handler"));
         Assert.Equal(1, request.GetTagItem("grip.events"));

@@ -55,6 +55,7 @@ public static class GripDispatcher
                     connection.WriteOpen();
                     if (invoker.HasOpen)
                     {
+                        var span = GripActivities.StartHandler<THandler>("open", connection);
                         try
                         {
                             handler ??= invoker.Create(connection.Services);
@@ -62,10 +63,15 @@ public static class GripDispatcher
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
+                            GripActivities.Fail(span, ex);
                             connection.RecordFault(ex);
                             connection.DiscardEvents();
                             connection.RejectInternal();
                             return;
+                        }
+                        finally
+                        {
+                            span?.Dispose();
                         }
                     }
 
@@ -79,6 +85,8 @@ public static class GripDispatcher
 
                 case WebSocketEventType.Text:
                 case WebSocketEventType.Binary:
+                {
+                    var span = GripActivities.StartHandler<THandler>("message", connection);
                     try
                     {
                         handler ??= invoker.Create(connection.Services);
@@ -87,14 +95,20 @@ public static class GripDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
+                        GripActivities.Fail(span, ex);
                         connection.RecordFault(ex);
                         if (!connection.IsClosing)
                         {
                             connection.Close(CloseCodes.InternalError, InternalErrorReason);
                         }
                     }
+                    finally
+                    {
+                        span?.Dispose();
+                    }
 
                     break;
+                }
 
                 case WebSocketEventType.Ping:
                     connection.WritePong(e.Content.Span);
@@ -126,6 +140,7 @@ public static class GripDispatcher
             return;
         }
 
+        var span = GripActivities.StartHandler<THandler>("close", connection);
         try
         {
             handler ??= invoker.Create(connection.Services);
@@ -134,7 +149,12 @@ public static class GripDispatcher
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The connection is ending anyway; record the fault for logging.
+            GripActivities.Fail(span, ex);
             connection.RecordFault(ex);
+        }
+        finally
+        {
+            span?.Dispose();
         }
     }
 
