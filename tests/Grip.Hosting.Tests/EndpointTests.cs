@@ -3,6 +3,7 @@ using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -332,6 +333,29 @@ public class EndpointTests
         Assert.Empty(host.Probe.Calls);
         using var authed = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("X-User", "alice"));
         Assert.Equal(HttpStatusCode.OK, authed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Endpoint_builder_composes_with_rate_limiting()
+    {
+        await using var host = await GripTestHost.StartAsync(
+            services: s => s.AddRateLimiter(o =>
+            {
+                o.RejectionStatusCode = 429;
+                o.AddFixedWindowLimiter("one", w =>
+                {
+                    w.PermitLimit = 1;
+                    w.Window = TimeSpan.FromHours(1);
+                    w.QueueLimit = 0;
+                });
+            }),
+            middleware: app => app.UseRateLimiter(),
+            map: app => app.MapGripHandler<ProbeHandler>("/ws").RequireRateLimiting("one"));
+        using var first = await host.SendAsync(Events.Open);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var second = await host.SendAsync(Events.Open);
+        Assert.Equal((HttpStatusCode)429, second.StatusCode);
+        Assert.Equal(["open"], host.Probe.Calls);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class GripSignatureVerifier
         SecurityTokenInvalidAlgorithmException => "algorithm does not match the configured key",
         SecurityTokenSignatureKeyNotFoundException => "signature does not verify",
         SecurityTokenInvalidSignatureException => "signature does not verify",
-        SecurityTokenMalformedException => "malformed token",
+        SecurityTokenMalformedException or ArgumentException => "malformed token",
         SecurityTokenNotYetValidException => "token not yet valid",
         null => "rejected",
         _ => "rejected (" + exception.GetType().Name + ")",
