@@ -82,6 +82,30 @@ public class SignatureEndpointTests
     }
 
     [Fact]
+    public async Task A_token_that_was_valid_is_refused_after_its_exp_even_when_remembered()
+    {
+        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        string sig = host.ValidSig();
+        using (var first = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var again = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        host.Time.Advance(TimeSpan.FromSeconds(3600 + 11));
+        using (var late = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, late.StatusCode);
+        }
+
+        Assert.Equal(["open", "open"], host.Probe.Calls);
+    }
+
+    [Fact]
     public async Task Rs_hs_confusion_is_refused()
     {
         // The classic attack: the verifier holds an RSA public key; the attacker signs HS256 with the
