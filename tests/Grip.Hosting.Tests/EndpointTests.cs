@@ -359,6 +359,19 @@ public class EndpointTests
     }
 
     [Fact]
+    public async Task Endpoint_builder_composes_with_cors()
+    {
+        await using var host = await GripTestHost.StartAsync(
+            services: s => s.AddCors(o => o.AddPolicy("proxy", p => p.WithOrigins("https://app.example").AllowAnyHeader())),
+            middleware: app => app.UseCors(),
+            map: app => app.MapGripHandler<ProbeHandler>("/ws").RequireCors("proxy"));
+        using var allowed = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("Origin", "https://app.example"));
+        Assert.Equal("https://app.example", string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Origin")));
+        using var other = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("Origin", "https://evil.example"));
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task Only_post_is_mapped()
     {
         await using var host = await GripTestHost.StartAsync();
