@@ -12,6 +12,9 @@ internal static class GripActivities
 
     private static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>Whether anyone listens to the <c>Grip</c> source (then the dispatcher takes its span-opening path).</summary>
+    public static bool IsEnabled => Source.HasListeners();
+
     public static Activity? StartHandler<THandler>(string kind, GripConnection connection)
     {
         if (!Source.HasListeners())
