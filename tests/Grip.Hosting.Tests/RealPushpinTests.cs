@@ -65,6 +65,7 @@ public sealed class RealPushpinTests : IAsyncLifetime
             c.Subscribe("room");
             c.SubscribeToOwnChannel();
             c.Subscribe("others", Grip.Protocol.GripFilters.SkipSelf);
+            c.Meta.Set("User", "alice");
             probe.Calls.Enqueue("id:" + c.Id);
         };
         app.MapGripHandler<ProbeHandler>("/ws");
@@ -122,6 +123,9 @@ public sealed class RealPushpinTests : IAsyncLifetime
         await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
         Assert.Equal("echo:hello", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
         Assert.Contains("open", _probe.Calls);
+
+        // Set-Meta-User on the OPEN response came back from Pushpin as Meta-User on a signed request.
+        Assert.Equal("alice", _probe.LastMeta!["user"]);
 
         // The echo came back after OPEN's subscriptions were applied: publishing now reaches the client.
         await Publisher.PublishAsync("room", "broadcast");
