@@ -29,7 +29,8 @@ public static class GripDispatcher
 
         // Validate the whole batch first: a malformed batch runs no handler at all.
         int count = ValidateBatch(events, out var first);
-        if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected)
+        // With a trace listener attached, take the path that opens a span per handler call.
+        if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected || GripActivities.IsEnabled)
         {
             return DispatchBatchAsync<THandler, TInvoker>(connection, events, count, first, invoker, cancellationToken);
         }
@@ -128,6 +129,7 @@ public static class GripDispatcher
                     connection.WriteOpen();
                     if (invoker.HasOpen)
                     {
+                        var span = GripActivities.StartHandler<THandler>("open", connection);
                         try
                         {
                             handler ??= invoker.Create(connection.Services);
@@ -135,10 +137,15 @@ public static class GripDispatcher
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
+                            GripActivities.Fail(span, ex);
                             connection.RecordFault(ex);
                             connection.DiscardEvents();
                             connection.RejectInternal();
                             return;
+                        }
+                        finally
+                        {
+                            span?.Dispose();
                         }
                     }
 
@@ -152,6 +159,8 @@ public static class GripDispatcher
 
                 case WebSocketEventType.Text:
                 case WebSocketEventType.Binary:
+                {
+                    var span = GripActivities.StartHandler<THandler>("message", connection);
                     try
                     {
                         handler ??= invoker.Create(connection.Services);
@@ -160,10 +169,16 @@ public static class GripDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
+                        GripActivities.Fail(span, ex);
                         OnMessageFault(connection, ex);
+                    }
+                    finally
+                    {
+                        span?.Dispose();
                     }
 
                     break;
+                }
 
                 case WebSocketEventType.Ping:
                     connection.WritePong(e.Content.Span);
@@ -195,6 +210,7 @@ public static class GripDispatcher
             return;
         }
 
+        var span = GripActivities.StartHandler<THandler>("close", connection);
         try
         {
             handler ??= invoker.Create(connection.Services);
@@ -203,7 +219,12 @@ public static class GripDispatcher
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The connection is ending anyway; record the fault for logging.
+            GripActivities.Fail(span, ex);
             connection.RecordFault(ex);
+        }
+        finally
+        {
+            span?.Dispose();
         }
     }
 
