@@ -27,8 +27,6 @@ public sealed class GripConnection : IDisposable
     /// <summary>The publish meta name Pushpin's skip-self filter compares with subscription meta <see cref="SkipSelfUserMeta"/>.</summary>
     public const string SkipSelfSenderMeta = "sender";
 
-    private static readonly JsonWriterOptions ControlJsonOptions = new() { SkipValidation = true };
-
     private readonly PooledBufferWriter _events = new();
     private PooledBufferWriter? _scratch;
     private Utf8JsonWriter? _json;
@@ -296,15 +294,7 @@ public sealed class GripConnection : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         EnsureWritable();
         var scratch = RentScratch();
-        var json = _json ??= new Utf8JsonWriter(scratch, ControlJsonOptions);
-        json.Reset(scratch);
-        message.WriteTo(json);
-        json.Flush();
-        if (scratch.WrittenCount + 2 > GripLimits.MaxControlMessageBytes)
-        {
-            throw new GripLimitExceededException($"The '{message.Type}' control message is {scratch.WrittenCount + 2} bytes with its 'c:' prefix; Pushpin silently ignores control messages over {GripLimits.MaxControlMessageBytes} bytes.");
-        }
-
+        message.WriteChecked(scratch, _json ??= new Utf8JsonWriter(scratch, GripControlMessage.JsonOptions));
         AppendEvent(WebSocketEventType.Text, "c:"u8, scratch.WrittenSpan);
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Text;
 
 namespace Grip.Protocol;
 
@@ -41,11 +43,33 @@ public static class WebSocketEventWriter
         WriteBytes(writer, "\r\n"u8);
     }
 
+    /// <summary>
+    /// Writes a CLOSE event with a code (default 1000) and an optional reason:
+    /// <c>CLOSE n\r\n</c> + 2-byte big-endian code + UTF-8 reason + <c>\r\n</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The code cannot be sent (0-999, 1004-1006, 1015, 1016-2999, above 4999).</exception>
+    /// <exception cref="ArgumentException">The reason is over 123 UTF-8 bytes.</exception>
+    public static void WriteClose(IBufferWriter<byte> writer, int code = CloseCodes.Normal, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        CloseCodes.Validate(code, reason);
+        Span<byte> payload = stackalloc byte[2 + CloseCodes.MaxReasonBytes];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+        int length = 2 + (reason is null ? 0 : Encoding.UTF8.GetBytes(reason, payload[2..]));
+        WriteEvent(writer, WebSocketEventType.Close, payload[..length]);
+    }
+
     /// <summary>Writes any event, including an opaque one of unknown type.</summary>
+    /// <exception cref="ArgumentException">The event is <see langword="default"/> (it has no type name).</exception>
     public static void WriteEvent(IBufferWriter<byte> writer, in WebSocketEvent webSocketEvent)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var name = webSocketEvent.TypeName.Span;
+        if (name.IsEmpty)
+        {
+            throw new ArgumentException("The event has no type name (a default WebSocketEvent); create events with the WebSocketEvent constructors.", nameof(webSocketEvent));
+        }
+
         if (!webSocketEvent.HasContent)
         {
             WriteBytes(writer, name);
