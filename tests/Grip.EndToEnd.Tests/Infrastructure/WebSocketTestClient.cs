@@ -1,0 +1,100 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Grip.EndToEnd.Tests.Infrastructure;
+
+/// <summary>One whole message (or the close) a client received.</summary>
+public sealed record Received(WebSocketMessageType Type, byte[] Data, WebSocketCloseStatus? CloseStatus = null, string? CloseDescription = null)
+{
+    public string Text => Encoding.UTF8.GetString(Data);
+
+    public bool IsClose => Type == WebSocketMessageType.Close;
+
+    public override string ToString() => IsClose ? $"close {(int?)CloseStatus} {CloseDescription}" : $"{Type} {(Type == WebSocketMessageType.Text ? Text : Convert.ToHexString(Data))}";
+}
+
+/// <summary>Helpers around <see cref="ClientWebSocket"/> with timeouts, so a lost message fails a test instead of hanging it.</summary>
+public static class WebSocketTestClient
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<ClientWebSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null, TimeSpan? timeout = null)
+    {
+        var ws = new ClientWebSocket();
+        configure?.Invoke(ws.Options);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await ws.ConnectAsync(uri, cts.Token);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+
+        return ws;
+    }
+
+    public static Task SendTextAsync(this WebSocket ws, string text) => ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public static Task SendBinaryAsync(this WebSocket ws, byte[] data) => ws.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>Receives one whole message (or the close frame) within the timeout.</summary>
+    public static async Task<Received> ReceiveAsync(this WebSocket ws, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        var buffer = new byte[16 * 1024];
+        using var data = new MemoryStream();
+        while (true)
+        {
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await ws.ReceiveAsync(buffer.AsMemory(), cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No message within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s.");
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return new Received(WebSocketMessageType.Close, [], ws.CloseStatus, ws.CloseStatusDescription);
+            }
+
+            data.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return new Received(result.MessageType, data.ToArray());
+            }
+        }
+    }
+
+    public static async Task<string> ReceiveTextAsync(this WebSocket ws, TimeSpan? timeout = null)
+    {
+        var r = await ws.ReceiveAsync(timeout);
+        Assert.True(r.Type == WebSocketMessageType.Text, $"expected a text message, got {r}");
+        return r.Text;
+    }
+
+    /// <summary>Asserts that nothing arrives for <paramref name="quiet"/>.</summary>
+    public static async Task AssertNothingReceivedAsync(this WebSocket ws, TimeSpan quiet)
+    {
+        try
+        {
+            var r = await ws.ReceiveAsync(quiet);
+            Assert.Fail($"expected nothing, received {r}");
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>Closes from the client side and waits for the proxy's close frame.</summary>
+    public static async Task CloseAsync(this WebSocket ws, WebSocketCloseStatus status, string? reason)
+    {
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        await ws.CloseAsync(status, reason, cts.Token);
+    }
+}
