@@ -1,0 +1,102 @@
+using System.Globalization;
+using Grip.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Grip.Hosting;
+
+/// <summary>
+/// Binds <see cref="GripOptions"/> by hand (no reflection, Native AOT safe): the <c>Grip</c> section,
+/// then <c>GRIP_URL</c> / <c>GRIP_VERIFY_KEY</c> for what the section leaves unset.
+/// </summary>
+internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigureOptions<GripOptions>
+{
+    public void Configure(GripOptions options)
+    {
+        var section = configuration.GetSection(GripOptions.SectionName);
+        options.GripUrl = NonEmpty(section["Url"]) ?? NonEmpty(configuration[GripUrl.EnvironmentVariable]) ?? options.GripUrl;
+        options.VerifyKey = NonEmpty(section["VerifyKey"]) ?? NonEmpty(configuration[GripUrl.VerifyKeyEnvironmentVariable]) ?? options.VerifyKey;
+
+        foreach (var child in section.GetSection("Proxies").GetChildren())
+        {
+            options.Proxies.Add(new GripProxyOptions
+            {
+                Url = NonEmpty(child["Url"]) ?? NonEmpty(child.Value),
+                VerifyKey = NonEmpty(child["VerifyKey"]),
+                VerifyIss = NonEmpty(child["VerifyIss"]),
+            });
+        }
+
+        foreach (var child in section.GetSection("VerifyKeys").GetChildren())
+        {
+            if (NonEmpty(child.Value) is { } key)
+            {
+                options.AdditionalVerifyKeys.Add(key);
+            }
+        }
+
+        options.AllowUnsignedRequests = Bool(section, "AllowUnsignedRequests", options.AllowUnsignedRequests, options.BindingErrors);
+        options.MaxRequestBodySize = Long(section, "MaxRequestBodySize", options.MaxRequestBodySize, options.BindingErrors);
+        options.SignatureClockSkew = Time(section, "SignatureClockSkew", options.SignatureClockSkew, options.BindingErrors);
+
+        var publisher = section.GetSection("Publisher");
+        options.Publisher.AttemptTimeout = Time(publisher, "AttemptTimeout", options.Publisher.AttemptTimeout, options.BindingErrors);
+        options.Publisher.TotalTimeout = Time(publisher, "TotalTimeout", options.Publisher.TotalTimeout, options.BindingErrors);
+        options.Publisher.RetryBaseDelay = Time(publisher, "RetryBaseDelay", options.Publisher.RetryBaseDelay, options.BindingErrors);
+        options.Publisher.JwtLifetime = Time(publisher, "JwtLifetime", options.Publisher.JwtLifetime, options.BindingErrors);
+        options.Publisher.MaxRetryAttempts = (int)Long(publisher, "MaxRetryAttempts", options.Publisher.MaxRetryAttempts, options.BindingErrors);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool Bool(IConfigurationSection section, string key, bool fallback, List<string> errors)
+    {
+        string? text = NonEmpty(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out bool value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path}:{key} must be true or false (got '{text}').");
+        return fallback;
+    }
+
+    private static long Long(IConfigurationSection section, string key, long fallback, List<string> errors)
+    {
+        string? text = NonEmpty(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value is >= int.MinValue and <= int.MaxValue * 1000L)
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path}:{key} must be an integer (got '{text}').");
+        return fallback;
+    }
+
+    private static TimeSpan Time(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
+    {
+        string? text = NonEmpty(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path}:{key} must be a time span such as 00:00:10 (got '{text}').");
+        return fallback;
+    }
+}

@@ -1,0 +1,53 @@
+using Grip.Hosting.Security;
+using Microsoft.Extensions.Options;
+
+namespace Grip.Hosting;
+
+/// <summary>The validated configuration in ready-to-use form: publish targets and the signature verifier.</summary>
+internal sealed class GripRuntime
+{
+    public GripRuntime(IOptions<GripOptions> options, TimeProvider timeProvider)
+    {
+        Options = options.Value;
+        var resolved = GripResolvedConfiguration.Resolve(Options);
+        if (resolved.Errors.Count > 0)
+        {
+            // Normally caught earlier by validation on start; this keeps a misconfigured host from serving.
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(GripOptions), resolved.Errors);
+        }
+
+        Targets = resolved.Targets;
+        Verifier = new GripSignatureVerifier(resolved.VerifyKeys, timeProvider, Options.SignatureClockSkew);
+        TimeProvider = timeProvider;
+    }
+
+    public GripOptions Options { get; }
+
+    public IReadOnlyList<GripPublishTarget> Targets { get; }
+
+    public GripSignatureVerifier Verifier { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Fails when handlers would be served neither verified nor explicitly unverified.</summary>
+    public void EnsureCanServeHandlers()
+    {
+        if (!Verifier.IsEnabled && !Options.AllowUnsignedRequests)
+        {
+            throw new InvalidOperationException(
+                "GripHandlers has no Grip-Sig verify key, so it cannot tell the proxy from anyone else. " +
+                "Set GRIP_URL with iss and key (Pushpin: ?iss=pushpin&key=<sig_key>), or GRIP_VERIFY_KEY / Grip:VerifyKey, " +
+                "or for local development only set Grip:AllowUnsignedRequests=true.");
+        }
+    }
+}
+
+/// <summary>Validates <see cref="GripOptions"/> at start-up with messages that say what is wrong.</summary>
+internal sealed class GripOptionsValidator : IValidateOptions<GripOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GripOptions options)
+    {
+        var resolved = GripResolvedConfiguration.Resolve(options);
+        return resolved.Errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(resolved.Errors);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Grip.Hosting.Diagnostics;
+
+/// <summary>
+/// The names GripHandlers reports under: a <see cref="Meter"/> and an <see cref="ActivitySource"/>
+/// both called <c>Grip</c> (docs/observability.md lists every instrument and tag).
+/// </summary>
+public static class GripTelemetry
+{
+    /// <summary>The meter and activity source name.</summary>
+    public const string Name = "Grip";
+
+    /// <summary>The activity source for request, dispatch and publish spans.</summary>
+    internal static readonly ActivitySource ActivitySource = new(Name, typeof(GripTelemetry).Assembly.GetName().Version?.ToString());
+}
+
+/// <summary>The instruments of the <c>Grip</c> meter, created through <see cref="IMeterFactory"/>.</summary>
+internal sealed class GripMetrics
+{
+    public GripMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(GripTelemetry.Name);
+        Events = meter.CreateCounter<long>("grip.events", "{event}", "WebSocket-over-HTTP events received, by type.");
+        BatchSize = meter.CreateHistogram<int>("grip.batch.size", "{event}", "Events per request.");
+        BatchBytes = meter.CreateHistogram<long>("grip.batch.bytes", "By", "Request body size.");
+        HandlerDuration = meter.CreateHistogram<double>("grip.handler.duration", "s", "Time spent dispatching one batch to the handler.");
+        Opens = meter.CreateCounter<long>("grip.connections.opened", "{connection}", "Connections accepted.");
+        Closes = meter.CreateCounter<long>("grip.connections.closed", "{connection}", "Close handshakes (by side: client or origin).");
+        Disconnects = meter.CreateCounter<long>("grip.connections.disconnected", "{connection}", "Connections that vanished (DISCONNECT) or were dropped by the origin.");
+        Rejects = meter.CreateCounter<long>("grip.requests.rejected", "{request}", "Requests or handshakes refused, by reason.");
+        HandlerFaults = meter.CreateCounter<long>("grip.handler.faults", "{exception}", "Exceptions thrown by handler methods.");
+        PublishDuration = meter.CreateHistogram<double>("grip.publish.duration", "s", "Time to publish to one proxy, retries included.");
+        PublishFailures = meter.CreateCounter<long>("grip.publish.failures", "{publish}", "Publishes that failed at a proxy after retries.");
+        PublishItems = meter.CreateCounter<long>("grip.publish.items", "{item}", "Items published (counted once per proxy that accepted them).");
+    }
+
+    public Counter<long> Events { get; }
+
+    public Histogram<int> BatchSize { get; }
+
+    public Histogram<long> BatchBytes { get; }
+
+    public Histogram<double> HandlerDuration { get; }
+
+    public Counter<long> Opens { get; }
+
+    public Counter<long> Closes { get; }
+
+    public Counter<long> Disconnects { get; }
+
+    public Counter<long> Rejects { get; }
+
+    public Counter<long> HandlerFaults { get; }
+
+    public Histogram<double> PublishDuration { get; }
+
+    public Counter<long> PublishFailures { get; }
+
+    public Counter<long> PublishItems { get; }
+}

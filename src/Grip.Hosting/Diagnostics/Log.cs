@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Grip.Hosting.Diagnostics;
+
+/// <summary>Every log line GripHandlers writes, as source-generated <see cref="LoggerMessageAttribute"/> methods.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Grip-Sig check failed ({Reason}); request to {Path} answered 401 and not dispatched.")]
+    public static partial void SignatureRejected(ILogger logger, string reason, string path);
+
+    [LoggerMessage(2, LogLevel.Warning, "GripHandlers is serving WebSocket-over-HTTP WITHOUT Grip-Sig verification (Grip:AllowUnsignedRequests=true). Anyone who can reach this origin can act as the proxy. Configure a verify key for production.")]
+    public static partial void UnsignedRequestsAllowed(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Information, "Request to {Path} refused with {StatusCode}: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, string path, int statusCode, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Handler {Handler} threw for connection {ConnectionId}.")]
+    public static partial void HandlerFault(ILogger logger, Exception exception, string handler, string connectionId);
+
+    [LoggerMessage(5, LogLevel.Information, "Connection {ConnectionId} rejected by {Handler} with {StatusCode}.")]
+    public static partial void ConnectionRejected(ILogger logger, string connectionId, string handler, int statusCode);
+
+    [LoggerMessage(6, LogLevel.Debug, "Connection {ConnectionId}: {EventCount} event(s) dispatched to {Handler}, {ResponseBytes} response bytes.")]
+    public static partial void BatchDispatched(ILogger logger, string connectionId, int eventCount, string handler, int responseBytes);
+
+    [LoggerMessage(7, LogLevel.Warning, "Publish to {Proxy} failed: {StatusCode} {Body}")]
+    public static partial void PublishFailed(ILogger logger, Exception? exception, Uri proxy, int? statusCode, string body);
+
+    [LoggerMessage(8, LogLevel.Debug, "Published {ItemCount} item(s) to {Proxy} in {ElapsedMs} ms.")]
+    public static partial void Published(ILogger logger, int itemCount, Uri proxy, double elapsedMs);
+
+    [LoggerMessage(9, LogLevel.Information, "GripHandlers configured: {ProxyCount} publish proxy(ies), {VerifyKeyCount} Grip-Sig verify key(s).")]
+    public static partial void Configured(ILogger logger, int proxyCount, int verifyKeyCount);
+
+    [LoggerMessage(10, LogLevel.Error, "The response for connection {ConnectionId} could not be built: {Reason}")]
+    public static partial void ResponseFailed(ILogger logger, Exception exception, string connectionId, string reason);
+}

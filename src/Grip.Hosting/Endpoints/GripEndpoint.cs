@@ -1,0 +1,363 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Grip.Hosting.Diagnostics;
+using Grip.Hosting.Security;
+using Grip.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace Grip.Hosting;
+
+/// <summary>
+/// The request pipeline of one <c>MapGripHandler</c> endpoint: Grip-Sig check (fail closed) ─▶ is
+/// it WebSocket-over-HTTP? ─▶ Connection-Id ─▶ bounded body ─▶ dispatch ─▶ response
+/// (docs/security.md, docs/configuration.md).
+/// </summary>
+internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics metrics, ILogger logger)
+    where THandler : class, IGripHandler
+{
+    /// <summary>The media type of WebSocket-over-HTTP bodies, exactly as Pushpin wants it (no parameters).</summary>
+    public const string ContentType = "application/websocket-events";
+
+    private static readonly string HandlerName = typeof(THandler).Name;
+    private static readonly StringValues ContentTypeValue = new(ContentType);
+    private static readonly StringValues GripExtension = new("grip");
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var activity = GripTelemetry.ActivitySource.StartActivity("grip.request", ActivityKind.Internal);
+        activity?.SetTag("grip.handler", HandlerName);
+
+        // 1. Grip-Sig, before anything else is looked at: fail closed.
+        bool signed = false;
+        if (runtime.Verifier.IsEnabled)
+        {
+            string? sig = request.Headers["Grip-Sig"].Count > 0 ? request.Headers["Grip-Sig"].ToString() : null;
+            var (status, reason) = await runtime.Verifier.VerifyAsync(sig).ConfigureAwait(false);
+            if (status != GripSignatureStatus.Valid)
+            {
+                Log.SignatureRejected(logger, reason ?? "invalid", request.Path.Value ?? string.Empty);
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Grip-Sig missing or invalid.", "signature", log: false).ConfigureAwait(false);
+                return;
+            }
+
+            signed = true;
+        }
+        else if (!runtime.Options.AllowUnsignedRequests)
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "No Grip-Sig verify key is configured.", "signature").ConfigureAwait(false);
+            return;
+        }
+
+        activity?.SetTag("grip.signed", signed);
+
+        // 2. Is it WebSocket-over-HTTP at all?
+        if (!IsWebSocketOverHttp(request, out string? notWoh))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, notWoh, "not-websocket-over-http").ConfigureAwait(false);
+            return;
+        }
+
+        // 3. Connection-Id.
+        string connectionId = request.Headers["Connection-Id"].ToString();
+        if (connectionId.Length == 0)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "WebSocket event missing Connection-Id header.", "no-connection-id").ConfigureAwait(false);
+            return;
+        }
+
+        activity?.SetTag("grip.connection_id", connectionId);
+
+        // 4. The body, bounded.
+        long max = runtime.Options.MaxRequestBodySize;
+        if (request.ContentLength is { } declared && declared > max)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body of {declared} bytes is over the limit of {max} bytes.", "too-large").ConfigureAwait(false);
+            return;
+        }
+
+        byte[]? rented = null;
+        try
+        {
+            int length;
+            (rented, length) = await ReadBodyAsync(request, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+            if (length < 0)
+            {
+                await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body is over the limit of {max} bytes.", "too-large").ConfigureAwait(false);
+                return;
+            }
+
+            var body = rented.AsMemory(0, length);
+            metrics.BatchBytes.Record(length);
+
+            // 5. Dispatch.
+            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null);
+            long start = Stopwatch.GetTimestamp();
+            try
+            {
+                using (var dispatch = GripTelemetry.ActivitySource.StartActivity("grip.dispatch", ActivityKind.Internal))
+                {
+                    dispatch?.SetTag("grip.handler", HandlerName);
+                    await THandler.DispatchAsync(connection, body, context.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (WebSocketFormatException ex)
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, ex.Message, "malformed").ConfigureAwait(false);
+                return;
+            }
+            finally
+            {
+                metrics.HandlerDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("grip.handler", HandlerName));
+            }
+
+            int eventCount = RecordEvents(body, connection);
+            activity?.SetTag("grip.events", eventCount);
+            foreach (var fault in connection.Faults)
+            {
+                metrics.HandlerFaults.Add(1, new KeyValuePair<string, object?>("grip.handler", HandlerName));
+                Log.HandlerFault(logger, fault, HandlerName, connectionId);
+            }
+
+            // 6. The response.
+            await WriteResponseAsync(context, connection).ConfigureAwait(false);
+            Log.BatchDispatched(logger, connectionId, eventCount, HandlerName, connection.ResponseEvents.Length);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// js-grip's <c>isWsOverHttp</c>: POST, Content-Type media type <c>application/websocket-events</c>,
+    /// and an Accept that admits it (<c>*/*</c>, <c>application/*</c> or the type itself).
+    /// </summary>
+    internal static bool IsWebSocketOverHttp(HttpRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    {
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            reason = $"WebSocket-over-HTTP requests are POST, not {request.Method}.";
+            return false;
+        }
+
+        string? contentType = request.ContentType;
+        if (contentType is null || !MediaTypeIs(contentType, ContentType))
+        {
+            reason = $"Content-Type must be {ContentType} (got '{contentType}'): this endpoint serves WebSocket-over-HTTP from a GRIP proxy.";
+            return false;
+        }
+
+        var accept = request.Headers.Accept;
+        bool acceptable = false;
+        foreach (string? value in accept)
+        {
+            foreach (string entry in (value ?? string.Empty).Split(','))
+            {
+                if (MediaTypeIs(entry, "*/*") || MediaTypeIs(entry, "application/*") || MediaTypeIs(entry, ContentType))
+                {
+                    acceptable = true;
+                }
+            }
+        }
+
+        if (!acceptable)
+        {
+            reason = $"Accept must admit {ContentType} (got '{accept}').";
+            return false;
+        }
+
+        reason = null;
+        return true;
+    }
+
+    private static bool MediaTypeIs(string value, string mediaType)
+    {
+        int semicolon = value.IndexOf(';', StringComparison.Ordinal);
+        var type = (semicolon < 0 ? value.AsSpan() : value.AsSpan(0, semicolon)).Trim();
+        return type.Equals(mediaType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static GripMeta? ReadMeta(HttpRequest request)
+    {
+        List<KeyValuePair<string, string>>? meta = null;
+        foreach (var header in request.Headers)
+        {
+            if (header.Key.Length > 5 && header.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                (meta ??= []).Add(new(header.Key[5..], header.Value.ToString()));
+            }
+        }
+
+        return meta is null ? null : new GripMeta(meta);
+    }
+
+    /// <summary>Reads the body into a pooled array; length -1 when it is longer than <paramref name="max"/>.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
+    {
+        int initial = request.ContentLength is { } declared ? (int)declared : 4096;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial + 1, 16));
+        int total = 0;
+        try
+        {
+            var stream = request.Body;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    // Full and not over the limit yet: grow, but never past max + 1 (enough to detect "too large").
+                    int size = (int)Math.Min((long)buffer.Length * 2, (long)max + 1);
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
+                    buffer.AsSpan(0, total).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > max)
+                {
+                    return (buffer, -1);
+                }
+            }
+
+            return (buffer, total);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private int RecordEvents(ReadOnlyMemory<byte> body, GripConnection connection)
+    {
+        int count = 0;
+        bool countTypes = metrics.Events.Enabled;
+        var reader = new WebSocketEventReader(body);
+        while (reader.Read(out var e))
+        {
+            count++;
+            if (countTypes)
+            {
+                metrics.Events.Add(1, new KeyValuePair<string, object?>("grip.event.type", TypeName(e.Type)));
+            }
+
+            if (e.Type == WebSocketEventType.Close)
+            {
+                metrics.Closes.Add(1, new KeyValuePair<string, object?>("grip.close.initiator", "client"));
+            }
+            else if (e.Type == WebSocketEventType.Disconnect)
+            {
+                metrics.Disconnects.Add(1, new KeyValuePair<string, object?>("grip.disconnect.initiator", "client"));
+            }
+        }
+
+        metrics.BatchSize.Record(count);
+        if (connection.IsOpening)
+        {
+            if (connection.IsRejected)
+            {
+                metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", connection.Faults.Count > 0 ? "handler-error" : "handler"));
+                Log.ConnectionRejected(logger, connection.Id, HandlerName, connection.RejectStatusCode!.Value);
+            }
+            else
+            {
+                metrics.Opens.Add(1);
+            }
+        }
+
+        return count;
+    }
+
+    private static string TypeName(WebSocketEventType type) => type switch
+    {
+        WebSocketEventType.Open => "open",
+        WebSocketEventType.Text => "text",
+        WebSocketEventType.Binary => "binary",
+        WebSocketEventType.Ping => "ping",
+        WebSocketEventType.Pong => "pong",
+        WebSocketEventType.Close => "close",
+        WebSocketEventType.Disconnect => "disconnect",
+        _ => "unknown",
+    };
+
+    private static async Task WriteResponseAsync(HttpContext context, GripConnection connection)
+    {
+        var response = context.Response;
+        if (connection.IsRejected)
+        {
+            response.StatusCode = connection.RejectStatusCode!.Value;
+            byte[] text = Encoding.UTF8.GetBytes(connection.RejectBody ?? string.Empty);
+            response.ContentType = "text/plain; charset=utf-8";
+            response.ContentLength = text.Length;
+            await response.Body.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        var headers = response.Headers;
+
+        // Set the header string itself: with a charset parameter Pushpin drops the client.
+        headers.ContentType = ContentTypeValue;
+        if (connection.IsOpening)
+        {
+            headers["Sec-WebSocket-Extensions"] = GripExtension;
+            if (connection.Subprotocol is { } subprotocol)
+            {
+                headers["Sec-WebSocket-Protocol"] = subprotocol;
+            }
+        }
+
+        foreach (var change in connection.Meta.Changes)
+        {
+            headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+        }
+
+        if (connection.KeepAliveIntervalChanged)
+        {
+            headers["Keep-Alive-Interval"] = connection.KeepAliveInterval is { } interval
+                ? ((long)Math.Ceiling(interval.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "0";
+        }
+
+        // Never compressed: a Content-Encoding already present makes response compression stand aside,
+        // and 'identity' says what the body is.
+        if (context.Request.Headers.ContainsKey("Accept-Encoding"))
+        {
+            headers.ContentEncoding = "identity";
+        }
+
+        var events = connection.ResponseEvents;
+        response.ContentLength = events.Length;
+        await response.Body.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task RefuseAsync(HttpContext context, int statusCode, string reason, string metricReason, bool log = true)
+    {
+        metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", metricReason));
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, metricReason);
+        if (log)
+        {
+            Log.RequestRefused(logger, context.Request.Path.Value ?? string.Empty, statusCode, reason);
+        }
+
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "text/plain; charset=utf-8";
+        byte[] bytes = Encoding.UTF8.GetBytes(reason + "\n");
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,83 @@
+using Grip.Hosting.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Grip.Hosting;
+
+/// <summary>Maps GripHandlers endpoints.</summary>
+public static class GripEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps a WebSocket-over-HTTP endpoint for <typeparamref name="THandler"/> at <paramref name="pattern"/>
+    /// (POST). The returned builder composes like any endpoint's: <c>RequireAuthorization</c>,
+    /// <c>RequireRateLimiting</c>, <c>RequireCors</c>, <c>AddEndpointFilter</c>, metadata.
+    /// </summary>
+    /// <typeparam name="THandler">The handler class; the GripHandlers generator implements <see cref="IGripHandler"/> on it.</typeparam>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/api/chat</c>.</param>
+    /// <exception cref="InvalidOperationException"><c>AddGrip</c> was not called, or no verify key is configured and unsigned requests are not allowed.</exception>
+    public static IEndpointConventionBuilder MapGripHandler<THandler>(this IEndpointRouteBuilder endpoints, string pattern)
+        where THandler : class, IGripHandler
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+
+        var services = endpoints.ServiceProvider;
+        var runtime = services.GetService<GripRuntime>()
+            ?? throw new InvalidOperationException("Call services.AddGrip(...) before MapGripHandler.");
+        runtime.EnsureCanServeHandlers();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Grip.Hosting.GripEndpoint");
+        if (!runtime.Verifier.IsEnabled)
+        {
+            Log.UnsignedRequestsAllowed(logger);
+        }
+        else
+        {
+            Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
+        }
+
+        var endpoint = new GripEndpoint<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
+        RequestDelegate handle = endpoint.HandleAsync;
+        var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
+        builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");
+
+        // Endpoint filters only run on route-handler endpoints; give ours the same pipeline.
+        builder.Finally(b =>
+        {
+            if (b.FilterFactories.Count == 0 || b.RequestDelegate is null)
+            {
+                return;
+            }
+
+            var inner = b.RequestDelegate;
+            EndpointFilterDelegate final = async ctx =>
+            {
+                await inner(ctx.HttpContext).ConfigureAwait(false);
+                return null;
+            };
+            var factoryContext = new EndpointFilterFactoryContext
+            {
+                MethodInfo = handle.Method,
+                ApplicationServices = b.ApplicationServices,
+            };
+            for (int i = b.FilterFactories.Count - 1; i >= 0; i--)
+            {
+                final = b.FilterFactories[i](factoryContext, final);
+            }
+
+            b.RequestDelegate = async httpContext =>
+            {
+                object? result = await final(new DefaultEndpointFilterInvocationContext(httpContext)).ConfigureAwait(false);
+                if (result is IResult r)
+                {
+                    await r.ExecuteAsync(httpContext).ConfigureAwait(false);
+                }
+            };
+        });
+
+        return builder;
+    }
+}

@@ -1,0 +1,79 @@
+using Grip.Hosting.Diagnostics;
+using Grip.Hosting.Publishing;
+using Grip.Publishing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Grip.Hosting;
+
+/// <summary>Registers GripHandlers in a service collection.</summary>
+public static class GripServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds GripHandlers: options bound from <c>GRIP_URL</c>, <c>GRIP_VERIFY_KEY</c> and the <c>Grip</c>
+    /// section of <paramref name="configuration"/> (validated at start-up), Grip-Sig verification, the
+    /// <see cref="IGripPublisher"/> with its resilient HTTP client, and the <c>Grip</c> meter.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root (environment variables included).</param>
+    /// <param name="configure">Optional changes applied after binding.</param>
+    public static IServiceCollection AddGrip(this IServiceCollection services, IConfiguration configuration, Action<GripOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<IConfigureOptions<GripOptions>>(new GripOptionsBinder(configuration));
+        return services.AddGripCore(configure);
+    }
+
+    /// <summary>Adds GripHandlers configured in code only (no configuration binding).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    public static IServiceCollection AddGrip(this IServiceCollection services, Action<GripOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddGripCore(configure);
+    }
+
+    private static IServiceCollection AddGripCore(this IServiceCollection services, Action<GripOptions>? configure)
+    {
+        var builder = services.AddOptions<GripOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GripOptions>, GripOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<GripMetrics>();
+        services.TryAddSingleton<GripRuntime>();
+        services.TryAddSingleton<IGripPublisher, GripPublisher>();
+
+        services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("grip-publish", static (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<GripOptions>>().Value.Publisher;
+
+                // Outer timeout bounds the whole publish, retries included; the inner one bounds each attempt.
+                pipeline.AddTimeout(options.TotalTimeout);
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    // Transport errors, attempt timeouts, 408, 429 and 5xx; never 4xx such as 411.
+                    MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryBaseDelay,
+                    ShouldRetryAfterHeader = true,
+                });
+                pipeline.AddTimeout(options.AttemptTimeout);
+            });
+
+        return services;
+    }
+}

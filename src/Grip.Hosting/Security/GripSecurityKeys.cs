@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Grip.Configuration;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Grip.Hosting.Security;
+
+/// <summary>A key ready for the JWT library, with the one algorithm it may be used with.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Algorithm">The JWS algorithm implied by the key type (never taken from a token).</param>
+/// <param name="HasPrivateKey">Whether the key can sign.</param>
+internal sealed record GripSecurityKey(SecurityKey Key, string Algorithm, bool HasPrivateKey);
+
+/// <summary>Turns <see cref="GripKeyMaterial"/> into IdentityModel keys (no reflection: parameters are read by hand).</summary>
+internal static class GripSecurityKeys
+{
+    public static GripSecurityKey Create(GripKeyMaterial material)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        return material.Kind switch
+        {
+            GripKeyKind.Symmetric => new GripSecurityKey(new SymmetricSecurityKey(material.Secret.ToArray()), SecurityAlgorithms.HmacSha256, true),
+            GripKeyKind.Pem => FromPem(material.Text!),
+            GripKeyKind.Jwk => FromJwk(material.Text!),
+            _ => throw new FormatException("Unknown key kind."),
+        };
+    }
+
+    public static GripSecurityKey Create(string key) => Create(GripKeyMaterial.Parse(key));
+
+    private static GripSecurityKey FromPem(string pem)
+    {
+        bool isPrivate = pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal);
+        if (!pem.Contains("RSA ", StringComparison.Ordinal))
+        {
+            var ec = ECDsa.Create();
+            try
+            {
+                ec.ImportFromPem(pem);
+                return new GripSecurityKey(new ECDsaSecurityKey(ec), EcAlgorithm(ec.KeySize), isPrivate);
+            }
+            catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+            {
+                ec.Dispose();
+                if (pem.Contains("EC ", StringComparison.Ordinal))
+                {
+                    throw new FormatException("The PEM EC key could not be read: " + ex.Message, ex);
+                }
+            }
+        }
+
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose();
+            throw new FormatException("The PEM key is neither an EC (P-256/384/521) nor an RSA key GripHandlers can use: " + ex.Message, ex);
+        }
+
+        if (rsa.KeySize < 2048)
+        {
+            int size = rsa.KeySize;
+            rsa.Dispose();
+            throw new FormatException($"The RSA key has {size} bits; at least 2048 are required.");
+        }
+
+        return new GripSecurityKey(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256, isPrivate);
+    }
+
+    private static GripSecurityKey FromJwk(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        string kty = GetString(root, "kty") ?? throw new FormatException("The JWK has no \"kty\".");
+        switch (kty)
+        {
+            case "oct":
+                return new GripSecurityKey(new SymmetricSecurityKey(GetBytes(root, "k", required: true)!), SecurityAlgorithms.HmacSha256, true);
+
+            case "EC":
+            {
+                string crv = GetString(root, "crv") ?? throw new FormatException("The EC JWK has no \"crv\".");
+                ECCurve curve = crv switch
+                {
+                    "P-256" => ECCurve.NamedCurves.nistP256,
+                    "P-384" => ECCurve.NamedCurves.nistP384,
+                    "P-521" => ECCurve.NamedCurves.nistP521,
+                    _ => throw new FormatException($"The EC JWK curve '{crv}' is not supported (P-256, P-384, P-521)."),
+                };
+                var parameters = new ECParameters
+                {
+                    Curve = curve,
+                    Q = new ECPoint { X = GetBytes(root, "x", required: true), Y = GetBytes(root, "y", required: true) },
+                    D = GetBytes(root, "d", required: false),
+                };
+                ECDsa ec;
+                try
+                {
+                    ec = ECDsa.Create(parameters);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new FormatException("The EC JWK is not a valid key: " + ex.Message, ex);
+                }
+
+                return new GripSecurityKey(new ECDsaSecurityKey(ec), EcAlgorithm(ec.KeySize), parameters.D is not null);
+            }
+
+            case "RSA":
+            {
+                var parameters = new RSAParameters
+                {
+                    Modulus = GetBytes(root, "n", required: true),
+                    Exponent = GetBytes(root, "e", required: true),
+                    D = GetBytes(root, "d", required: false),
+                    P = GetBytes(root, "p", required: false),
+                    Q = GetBytes(root, "q", required: false),
+                    DP = GetBytes(root, "dp", required: false),
+                    DQ = GetBytes(root, "dq", required: false),
+                    InverseQ = GetBytes(root, "qi", required: false),
+                };
+                RSA rsa;
+                try
+                {
+                    rsa = RSA.Create(parameters);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new FormatException("The RSA JWK is not a valid key: " + ex.Message, ex);
+                }
+
+                if (rsa.KeySize < 2048)
+                {
+                    int size = rsa.KeySize;
+                    rsa.Dispose();
+                    throw new FormatException($"The RSA JWK has {size} bits; at least 2048 are required.");
+                }
+
+                return new GripSecurityKey(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256, parameters.D is not null);
+            }
+
+            default:
+                throw new FormatException($"The JWK key type '{kty}' is not supported (oct, EC, RSA).");
+        }
+    }
+
+    private static string EcAlgorithm(int keySize) => keySize switch
+    {
+        256 => SecurityAlgorithms.EcdsaSha256,
+        384 => SecurityAlgorithms.EcdsaSha384,
+        521 => SecurityAlgorithms.EcdsaSha512,
+        _ => throw new FormatException($"EC keys of {keySize} bits are not supported (P-256, P-384, P-521)."),
+    };
+
+    private static string? GetString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static byte[]? GetBytes(JsonElement root, string name, bool required)
+    {
+        string? text = GetString(root, name);
+        if (text is null)
+        {
+            return required ? throw new FormatException($"The JWK has no \"{name}\".") : null;
+        }
+
+        try
+        {
+            return Base64UrlEncoder.DecodeBytes(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"The JWK member \"{name}\" is not base64url.", ex);
+        }
+    }
+}

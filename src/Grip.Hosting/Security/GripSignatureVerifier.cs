@@ -1,0 +1,132 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Grip.Hosting.Security;
+
+/// <summary>The outcome of checking a request's <c>Grip-Sig</c>.</summary>
+public enum GripSignatureStatus
+{
+    /// <summary>No <c>Grip-Sig</c> header.</summary>
+    Missing,
+
+    /// <summary>The header is there but no configured key accepts it (bad signature, algorithm, expiry, issuer, or not a JWT).</summary>
+    Invalid,
+
+    /// <summary>A configured key verified the signature, <c>exp</c> and (when configured) <c>iss</c>.</summary>
+    Valid,
+}
+
+/// <summary>
+/// Verifies <c>Grip-Sig</c> tokens (grip-spec §5.2) with Microsoft.IdentityModel: the algorithm
+/// comes from each configured key (HS256 for a shared secret, ES256/384/512 for EC, RS256 for RSA),
+/// never from the token, so <c>alg: none</c> and HS/RS confusion cannot pass; <c>exp</c> is required;
+/// <c>iss</c> is checked when the key's proxy has a verify issuer. Several keys may be configured
+/// (rotation, several proxies): a token is valid when one of them accepts it.
+/// </summary>
+public sealed class GripSignatureVerifier
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters[] _parameters;
+
+    internal GripSignatureVerifier(IEnumerable<(GripSecurityKey Key, string? Issuer)> keys, TimeProvider timeProvider, TimeSpan clockSkew)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _parameters = keys.Select(k => CreateParameters(k.Key, k.Issuer, timeProvider, clockSkew)).ToArray();
+    }
+
+    /// <summary>Whether any verify key is configured (then every request must be signed).</summary>
+    public bool IsEnabled => _parameters.Length > 0;
+
+    /// <summary>The number of configured verify keys.</summary>
+    public int KeyCount => _parameters.Length;
+
+    /// <summary>Checks a <c>Grip-Sig</c> header value.</summary>
+    /// <param name="gripSig">The header value, or <see langword="null"/> when absent.</param>
+    /// <returns>The status, and for an invalid token a short reason safe to log (no token text).</returns>
+    public async ValueTask<(GripSignatureStatus Status, string? Reason)> VerifyAsync(string? gripSig)
+    {
+        if (string.IsNullOrEmpty(gripSig))
+        {
+            return (GripSignatureStatus.Missing, "no Grip-Sig header");
+        }
+
+        if (_parameters.Length == 0)
+        {
+            return (GripSignatureStatus.Invalid, "no verify key is configured");
+        }
+
+        if (!_handler.CanReadToken(gripSig))
+        {
+            return (GripSignatureStatus.Invalid, "Grip-Sig is not a compact JWS");
+        }
+
+        string? reason = null;
+        foreach (var parameters in _parameters)
+        {
+            var result = await _handler.ValidateTokenAsync(gripSig, parameters).ConfigureAwait(false);
+            if (result.IsValid)
+            {
+                return (GripSignatureStatus.Valid, null);
+            }
+
+            reason ??= Describe(result.Exception);
+        }
+
+        return (GripSignatureStatus.Invalid, reason ?? "rejected");
+    }
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => "token expired",
+        SecurityTokenNoExpirationException => "token has no exp",
+        SecurityTokenInvalidIssuerException => "wrong or missing iss",
+        SecurityTokenInvalidAlgorithmException => "algorithm does not match the configured key",
+        SecurityTokenSignatureKeyNotFoundException => "signature does not verify",
+        SecurityTokenInvalidSignatureException => "signature does not verify",
+        SecurityTokenMalformedException => "malformed token",
+        SecurityTokenNotYetValidException => "token not yet valid",
+        null => "rejected",
+        _ => "rejected (" + exception.GetType().Name + ")",
+    };
+
+    private static TokenValidationParameters CreateParameters(GripSecurityKey key, string? issuer, TimeProvider timeProvider, TimeSpan clockSkew) => new()
+    {
+        IssuerSigningKey = key.Key,
+        ValidAlgorithms = [key.Algorithm],
+        CryptoProviderFactory = GripCryptoProviderFactory.Instance,
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = clockSkew,
+
+        // Our own clock (TimeProvider, testable) and pygripcontrol/Pushpin's rule: exp is required
+        // and a token is dead once now >= exp (+ the configured skew).
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            DateTime now = timeProvider.GetUtcNow().UtcDateTime;
+            if (expires is not { } exp)
+            {
+                throw new SecurityTokenNoExpirationException("Grip-Sig has no exp.");
+            }
+
+            if (now >= exp.ToUniversalTime() + clockSkew)
+            {
+                throw new SecurityTokenExpiredException("Grip-Sig expired.");
+            }
+
+            if (notBefore is { } nbf && now + clockSkew < nbf.ToUniversalTime())
+            {
+                throw new SecurityTokenNotYetValidException("Grip-Sig not yet valid.");
+            }
+
+            return true;
+        },
+        ValidateIssuer = issuer is not null,
+        ValidIssuer = issuer,
+        ValidateAudience = false,
+        ValidateIssuerSigningKey = false,
+        TryAllIssuerSigningKeys = true,
+        LogValidationExceptions = false,
+    };
+}
