@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -29,6 +28,8 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DevelopmentProxyHub>();
         services.TryAddSingleton<GripDevelopmentProxyPaths>();
+        services.TryAddSingleton<GripDevelopmentProxyState>();
+        services.AddOptions<Grip.Hosting.GripOptions>();
         services.AddHttpClient(DevelopmentProxyMiddleware.HttpClientName);
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DevelopmentProxyStartupFilter>());
         return services;
@@ -49,13 +50,13 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
 
 /// <summary>Puts the development proxy first in the pipeline when it is enabled.</summary>
 internal sealed partial class DevelopmentProxyStartupFilter(
-    IOptions<GripDevelopmentProxyOptions> options,
+    GripDevelopmentProxyState state,
     IHostEnvironment environment,
     ILogger<DevelopmentProxyStartupFilter> logger) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        bool enabled = options.Value.Enabled ?? environment.IsDevelopment();
+        bool enabled = state.IsActive;
         if (enabled)
         {
             if (!environment.IsDevelopment())
