@@ -14,7 +14,20 @@ internal sealed class DevelopmentProxyHub
 
     public int ConnectionCount => _sessions.Count;
 
-    public void Add(DevelopmentProxySession session) => _sessions[session.Id] = session;
+    public void Add(DevelopmentProxySession session)
+    {
+        _sessions[session.Id] = session;
+        if (session.ClientTag is { } tag)
+        {
+            _tagged[tag] = session;
+        }
+    }
+
+    /// <summary>Finds the session of a test-kit client by its tag.</summary>
+    public DevelopmentProxySession? FindByTag(string tag) => _tagged.TryGetValue(tag, out var session) ? session : null;
+
+    /// <summary>Raised when a tagged session is added (the test kit waits for its client's session).</summary>
+    private readonly ConcurrentDictionary<string, DevelopmentProxySession> _tagged = new(StringComparer.Ordinal);
 
     public void Remove(DevelopmentProxySession session) => _sessions.TryRemove(new KeyValuePair<string, DevelopmentProxySession>(session.Id, session));
 

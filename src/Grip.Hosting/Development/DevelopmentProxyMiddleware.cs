@@ -61,6 +61,9 @@ internal sealed partial class DevelopmentProxyMiddleware(
     /// <summary>The name of the HttpClient the development proxy sends origin requests with.</summary>
     public const string HttpClientName = "Grip.DevelopmentProxy";
 
+    /// <summary>The handshake header by which the test kit finds its client's session.</summary>
+    public const string TestClientHeader = "X-Grip-Test-Client";
+
     /// <summary>Pushpin relays at most this much of a rejection body to the client.</summary>
     private const int MaxRejectBody = 100_000;
 
@@ -86,7 +89,10 @@ internal sealed partial class DevelopmentProxyMiddleware(
         }
 
         string pathAndQuery = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        await using var session = new DevelopmentProxySession(id, pathAndQuery, context.Request.Host.Value ?? "localhost", headers, origin, hub, options.Value, logger);
+        await using var session = new DevelopmentProxySession(id, pathAndQuery, context.Request.Host.Value ?? "localhost", headers, origin, hub, options.Value, logger)
+        {
+            ClientTag = context.Request.Headers[TestClientHeader].ToString() is { Length: > 0 } tag ? tag : null,
+        };
 
         DevelopmentProxyOriginResponse response;
         try

@@ -71,6 +71,60 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
     public string Id { get; }
 
+    /// <summary>The test kit's tag for the client (its <c>X-Grip-Test-Client</c> handshake header), if any.</summary>
+    public string? ClientTag { get; init; }
+
+    /// <summary>
+    /// Receives PING and PONG events the origin sends. A browser WebSocket cannot be sent control
+    /// frames through ASP.NET Core's API, so only the test kit's clients observe them.
+    /// </summary>
+    public Action<WebSocketEventType, byte[]>? ControlFrameObserver { get; set; }
+
+    /// <summary>Whether the connection has ended.</summary>
+    public bool IsFinished => _finished;
+
+    /// <summary>Sends a PING event to the origin, as Pushpin does for a client's ping frame.</summary>
+    public void EnqueueClientPing(byte[]? payload) => Enqueue(WebSocketEventType.Ping, payload is { Length: > 0 } ? payload : null);
+
+    /// <summary>The channels the connection is subscribed to, with their filters.</summary>
+    public IReadOnlyDictionary<string, string[]> GetSubscriptions()
+    {
+        lock (_state)
+        {
+            return new Dictionary<string, string[]>(_subscriptions, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The connection meta the proxy stores (<c>Set-Meta-*</c>).</summary>
+    public IReadOnlyDictionary<string, string> GetMeta()
+    {
+        lock (_state)
+        {
+            return new Dictionary<string, string>(_meta, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>The subscription meta used by filters (<c>set-meta</c> control messages).</summary>
+    public IReadOnlyDictionary<string, string> GetSubscriptionMeta()
+    {
+        lock (_state)
+        {
+            return new Dictionary<string, string>(_subscriptionMeta, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Whether the origin detached the connection.</summary>
+    public bool IsDetached
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _detached;
+            }
+        }
+    }
+
     /// <summary>Sends the OPEN request. The caller accepts the WebSocket only if <see cref="IsAccepted"/> says so.</summary>
     public Task<DevelopmentProxyOriginResponse> OpenAsync(CancellationToken cancellationToken) =>
         SendToOriginAsync("OPEN\r\n"u8.ToArray(), cancellationToken);
@@ -458,7 +512,15 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
                         break;
                     case WebSocketEventType.Ping:
                     case WebSocketEventType.Pong:
-                        LogPingNotSupported(_logger, Id);
+                        if (ControlFrameObserver is { } observer)
+                        {
+                            observer(e.Type, e.Content.ToArray());
+                        }
+                        else
+                        {
+                            LogPingNotSupported(_logger, Id);
+                        }
+
                         break;
                     case WebSocketEventType.Close:
                         var status = e.GetCloseStatus();
