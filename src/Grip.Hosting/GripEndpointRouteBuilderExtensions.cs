@@ -1,3 +1,4 @@
+using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,7 @@ public static class GripEndpointRouteBuilderExtensions
             Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
         }
 
+        services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);
         var endpoint = new GripEndpoint<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
