@@ -42,6 +42,8 @@ public ref struct WebSocketEventSequenceReader
     private readonly ReadOnlySequence<byte> _buffer;
     private readonly ReadOnlySpan<byte> _single;
     private readonly ReadOnlyMemory<byte> _singleMemory;
+    private readonly byte[]? _singleArray;
+    private readonly int _singleArrayOffset;
     private readonly long _bodyOffset;
     private readonly bool _isFinalBlock;
     private readonly bool _isSingleSegment;
@@ -67,6 +69,14 @@ public ref struct WebSocketEventSequenceReader
         {
             _singleMemory = buffer.First;
             _single = _singleMemory.Span;
+
+            // Array-backed (the usual case): slices are built straight from the array, the cheapest
+            // ReadOnlySequence constructor.
+            if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(_singleMemory, out ArraySegment<byte> segment))
+            {
+                _singleArray = segment.Array;
+                _singleArrayOffset = segment.Offset;
+            }
         }
 
         _rest = buffer;
@@ -132,7 +142,7 @@ public ref struct WebSocketEventSequenceReader
 
         int contentLength = ParseLine(rest[..lineEnd], _bodyOffset + start, out var type, out int typeLength);
         var typeName = type == WebSocketEventType.Unknown
-            ? new ReadOnlySequence<byte>(_singleMemory.Slice(start, typeLength))
+            ? SliceSingle(start, typeLength)
             : WebSocketEventTypes.GetNameSequence(type);
         int contentStart = lineEnd + 2;
         if (contentLength < 0)
@@ -155,10 +165,16 @@ public ref struct WebSocketEventSequenceReader
             ThrowMissingCrLf(_bodyOffset + start + contentEnd);
         }
 
-        webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, new ReadOnlySequence<byte>(_singleMemory.Slice(start + contentStart, contentLength)));
+        webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, SliceSingle(start + contentStart, contentLength));
         _consumed = start + contentEnd + 2;
         return OperationStatus.Done;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly ReadOnlySequence<byte> SliceSingle(int start, int length) =>
+        _singleArray is not null
+            ? new ReadOnlySequence<byte>(_singleArray, _singleArrayOffset + start, length)
+            : new ReadOnlySequence<byte>(_singleMemory.Slice(start, length));
 
     private OperationStatus ReadMulti(out WebSocketSequenceEvent webSocketEvent)
     {

@@ -37,10 +37,46 @@ public static class WebSocketEventWriter
     public static void WriteEvent(IBufferWriter<byte> writer, WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        WriteHeader(writer, WebSocketEventTypes.GetName(type).Span, prefix.Length + content.Length);
+        var name = WebSocketEventTypes.GetName(type).Span;
+        int length = prefix.Length + content.Length;
+
+        // Fast path: the whole event fits the span the writer already has (the usual case for
+        // small messages): one GetSpan, one Advance.
+        var span = writer.GetSpan();
+        int digits = HexDigits(length);
+        long total = (long)name.Length + 1 + digits + 2 + length + 2;
+        if (span.Length >= total)
+        {
+            name.CopyTo(span);
+            int pos = name.Length;
+            span[pos++] = (byte)' ';
+            WriteHex(span.Slice(pos, digits), (uint)length);
+            pos += digits;
+            span[pos++] = (byte)'\r';
+            span[pos++] = (byte)'\n';
+            prefix.CopyTo(span[pos..]);
+            pos += prefix.Length;
+            content.CopyTo(span[pos..]);
+            pos += content.Length;
+            span[pos++] = (byte)'\r';
+            span[pos++] = (byte)'\n';
+            writer.Advance(pos);
+            return;
+        }
+
+        WriteHeader(writer, name, length);
         WriteBytes(writer, prefix);
         WriteBytes(writer, content);
         WriteBytes(writer, "\r\n"u8);
+    }
+
+    private static void WriteHex(Span<byte> destination, uint value)
+    {
+        for (int i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = "0123456789abcdef"u8[(int)(value & 0xF)];
+            value >>= 4;
+        }
     }
 
     /// <summary>
