@@ -1,4 +1,7 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using System.Text;
 
 namespace Grip.EndToEnd.Tests.Infrastructure;
@@ -40,33 +43,70 @@ public static class WebSocketTestClient
 
     public static Task SendBinaryAsync(this WebSocket ws, byte[] data) => ws.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
 
-    /// <summary>Receives one whole message (or the close frame) within the timeout.</summary>
+    /// <summary>
+    /// Receives one whole message (or the close frame) within the timeout. A background pump per socket
+    /// does the actual receiving: cancelling a <see cref="WebSocket.ReceiveAsync(Memory{byte}, CancellationToken)"/>
+    /// aborts the socket, so a timeout here must only stop waiting, never cancel the receive.
+    /// </summary>
     public static async Task<Received> ReceiveAsync(this WebSocket ws, TimeSpan? timeout = null)
     {
+        var pump = Pumps.GetValue(ws, static w => new Pump(w));
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        var buffer = new byte[16 * 1024];
-        using var data = new MemoryStream();
-        while (true)
+        try
         {
-            ValueWebSocketReceiveResult result;
+            return await pump.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No message within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s.");
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
+    }
+
+    private static readonly ConditionalWeakTable<WebSocket, Pump> Pumps = new();
+
+    private sealed class Pump
+    {
+        private readonly Channel<Received> _channel = Channel.CreateUnbounded<Received>();
+
+        public Pump(WebSocket ws) => _ = RunAsync(ws);
+
+        public ChannelReader<Received> Reader => _channel.Reader;
+
+        private async Task RunAsync(WebSocket ws)
+        {
+            var buffer = new byte[16 * 1024];
             try
             {
-                result = await ws.ReceiveAsync(buffer.AsMemory(), cts.Token);
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                throw new TimeoutException($"No message within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s.");
-            }
+                while (true)
+                {
+                    using var data = new MemoryStream();
+                    while (true)
+                    {
+                        var result = await ws.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            _channel.Writer.TryWrite(new Received(WebSocketMessageType.Close, [], ws.CloseStatus, ws.CloseStatusDescription));
+                            _channel.Writer.TryComplete();
+                            return;
+                        }
 
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return new Received(WebSocketMessageType.Close, [], ws.CloseStatus, ws.CloseStatusDescription);
+                        data.Write(buffer, 0, result.Count);
+                        if (result.EndOfMessage)
+                        {
+                            _channel.Writer.TryWrite(new Received(result.MessageType, data.ToArray()));
+                            break;
+                        }
+                    }
+                }
             }
-
-            data.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
+            catch (Exception ex)
             {
-                return new Received(result.MessageType, data.ToArray());
+                _channel.Writer.TryComplete(ex);
             }
         }
     }
