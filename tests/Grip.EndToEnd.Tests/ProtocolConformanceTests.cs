@@ -5,11 +5,18 @@ using Grip.EndToEnd.Tests.Infrastructure;
 
 namespace Grip.EndToEnd.Tests;
 
+/// <summary>The conformance suite against the bare Grip.Abstractions endpoint.</summary>
+public sealed class RawEndpointConformanceTests(RawEndpointFixture fixture) : ProtocolConformanceTests<RawEndpointFixture>(fixture);
+
+/// <summary>The conformance suite against Grip.Hosting's MapGripHandler endpoint (signed requests, hosting's publisher).</summary>
+public sealed class HostingEndpointConformanceTests(HostingEndpointFixture fixture) : ProtocolConformanceTests<HostingEndpointFixture>(fixture);
+
 /// <summary>
 /// Our bytes against the real Pushpin 1.36: a Kestrel origin that runs <see cref="GripDispatcher"/>
 /// and <see cref="GripConnection"/>, real WebSocket clients through the proxy.
 /// </summary>
-public sealed class ProtocolConformanceTests(ConformanceFixture fixture) : IClassFixture<ConformanceFixture>
+public abstract class ProtocolConformanceTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : ConformanceFixture
 {
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(10);
 

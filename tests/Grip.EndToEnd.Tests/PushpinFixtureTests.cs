@@ -82,6 +82,29 @@ public sealed class PushpinFixtureTests
     }
 
     [Fact]
+    public async Task Pushpin_stops_by_itself_when_its_owner_process_dies()
+    {
+        // A stand-in for a test host that is killed and cannot dispose anything.
+        using var owner = System.Diagnostics.Process.Start("sleep", "60");
+        await using var origin = await TestOrigin.StartAsync(app => app.MapGet("/", () => "ok"));
+        await using var pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [origin.Target], OwnerProcessId = owner.Id });
+        int runner = pushpin.ProcessId;
+        Assert.True(Directory.Exists($"/proc/{runner}"));
+
+        owner.Kill();
+        await owner.WaitForExitAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/{runner}") && !IsZombie(runner) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(Directory.Exists($"/proc/{runner}") && !IsZombie(runner), $"pushpin runner {runner} outlived its owner.\n{pushpin.Describe()}");
+        Assert.False(pushpin.IsRunning);
+    }
+
+    [Fact]
     public async Task Options_without_a_target_are_refused()
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => PushpinProcess.StartAsync(new PushpinOptions()));

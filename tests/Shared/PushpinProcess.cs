@@ -26,6 +26,9 @@ public sealed class PushpinOptions
     /// <summary>The <c>sig_key</c> (HS256 secret). A fresh random key by default, so tests never depend on <c>changeme</c>.</summary>
     public string SigKey { get; init; } = "k" + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
 
+    /// <summary>Pushpin stops by itself when this process exits (default: the current test process).</summary>
+    public int? OwnerProcessId { get; init; }
+
     /// <summary>How long to wait for Pushpin to come up.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }
@@ -43,6 +46,19 @@ public sealed class PushpinOptions
 /// </remarks>
 public sealed class PushpinProcess : IAsyncDisposable
 {
+    private const string RunnerPidMarker = "pushpin-runner-pid=";
+
+    // $1 = config file, $2 = the PID to outlive. `sleep & wait` keeps the loop interruptible by SIGTERM.
+    private const string WatchdogScript = """
+        pushpin --config "$1" --merge-output &
+        p=$!
+        echo "pushpin-runner-pid=$p"
+        trap 'kill -TERM $p 2>/dev/null; wait $p; exit 0' TERM INT
+        while kill -0 "$2" 2>/dev/null && kill -0 $p 2>/dev/null; do sleep 0.5 & wait $!; done
+        kill -TERM $p 2>/dev/null
+        wait $p
+        """;
+
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private static bool s_installChecked;
 
@@ -50,6 +66,7 @@ public sealed class PushpinProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly DirectoryInfo _directory;
     private int _disposed;
+    private int _runnerPid;
 
     private PushpinProcess(Process process, DirectoryInfo directory, int httpPort, int publishPort, PushpinOptions options)
     {
@@ -92,8 +109,8 @@ public sealed class PushpinProcess : IAsyncDisposable
     public string GripUrl =>
         $"{ControlUri.ToString().TrimEnd('/')}/?iss={Uri.EscapeDataString(SigIssuer)}&key={Uri.EscapeDataString(SigKey)}";
 
-    /// <summary>The process id of the <c>pushpin</c> runner.</summary>
-    public int ProcessId => _process.Id;
+    /// <summary>The process id of the <c>pushpin</c> runner (a child of the watchdog shell this fixture started).</summary>
+    public int ProcessId => _runnerPid != 0 ? _runnerPid : throw new InvalidOperationException("Pushpin has not reported its PID yet.");
 
     /// <summary>Whether the runner is still running.</summary>
     public bool IsRunning
@@ -234,16 +251,22 @@ public sealed class PushpinProcess : IAsyncDisposable
         }
 
         string configPath = WriteConfig(directory.FullName, httpPort, publishPort, options);
-        var startInfo = new ProcessStartInfo("pushpin")
+
+        // Pushpin runs under a small bash watchdog: it prints the runner's PID, forwards SIGTERM, and
+        // stops Pushpin when this test process is gone, so a crashed or killed test run leaves no
+        // proxy behind (a killed parent cannot dispose anything itself).
+        var startInfo = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = directory.FullName,
         };
-        startInfo.ArgumentList.Add("--config");
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add(WatchdogScript);
+        startInfo.ArgumentList.Add("pushpin-watchdog");
         startInfo.ArgumentList.Add(configPath);
-        startInfo.ArgumentList.Add("--merge-output");
+        startInfo.ArgumentList.Add((options.OwnerProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture));
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         PushpinProcess? pushpin = null;
@@ -376,7 +399,7 @@ public sealed class PushpinProcess : IAsyncDisposable
                 }
             }
 
-            if (publishUp && clientPortUp)
+            if (publishUp && clientPortUp && _runnerPid != 0)
             {
                 return;
             }
@@ -391,6 +414,12 @@ public sealed class PushpinProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            return;
+        }
+
+        if (line.StartsWith(RunnerPidMarker, StringComparison.Ordinal))
+        {
+            _ = int.TryParse(line.AsSpan(RunnerPidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _runnerPid);
             return;
         }
 
@@ -409,8 +438,8 @@ public sealed class PushpinProcess : IAsyncDisposable
                 return;
             }
 
-            // SIGTERM lets the runner stop condure, zurl, proxy and handler; Process.Kill would be SIGKILL
-            // and leave the services running.
+            // SIGTERM to the watchdog, which passes it to the runner; the runner stops condure, zurl,
+            // proxy and handler. Process.Kill would be SIGKILL and leave the services running.
             _ = NativeMethods.Kill(process.Id, NativeMethods.SigTerm);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try

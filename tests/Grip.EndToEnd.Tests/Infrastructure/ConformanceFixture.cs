@@ -1,9 +1,12 @@
+using Grip.Hosting;
 using Grip.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grip.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One Pushpin in front of one conformance origin, shared by a test class.</summary>
-public sealed class ConformanceFixture : IAsyncLifetime
+public abstract class ConformanceFixture : IAsyncLifetime
 {
     private PushpinProcess? _pushpin;
     private TestOrigin? _origin;
@@ -23,11 +26,13 @@ public sealed class ConformanceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _origin = await TestOrigin.StartAsync(
-            ConformanceEndpoint.Map,
-            builder => ConformanceEndpoint.AddServices(builder.Services, Probe, () => new TestPublisher(Pushpin.PublishUri)));
-        _pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [_origin.Target] });
+        // The origin's port is chosen first: Pushpin routes to it, and the origin needs Pushpin's GRIP_URL.
+        int port = PushpinProcess.GetFreePort();
+        _pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [$"127.0.0.1:{port}"] });
+        _origin = await StartOriginAsync(port, _pushpin);
     }
+
+    protected abstract Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin);
 
     public async Task DisposeAsync()
     {
@@ -41,4 +46,35 @@ public sealed class ConformanceFixture : IAsyncLifetime
             await _origin.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The origin is a bare endpoint over Grip.Abstractions only (GripConnection + GripDispatcher): it
+/// proves the protocol core's bytes without the hosting layer.
+/// </summary>
+public sealed class RawEndpointFixture : ConformanceFixture
+{
+    protected override Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
+        TestOrigin.StartAsync(
+            ConformanceEndpoint.Map,
+            builder => ConformanceEndpoint.AddServices(builder.Services, Probe, () => new TestPublisher(pushpin.PublishUri)),
+            port);
+}
+
+/// <summary>The same handler behind Grip.Hosting: AddGrip (GRIP_URL, Grip-Sig verification, publisher) and MapGripHandler.</summary>
+public sealed class HostingEndpointFixture : ConformanceFixture
+{
+    protected override Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
+        TestOrigin.StartAsync(
+            app =>
+            {
+                app.Use(ConformanceEndpoint.RecordAsync);
+                app.MapGripHandler<ConformanceHandler>("/ws");
+            },
+            builder =>
+            {
+                builder.Services.AddSingleton(Probe);
+                builder.Services.AddGrip(o => o.GripUrl = pushpin.GripUrl);
+            },
+            port);
 }

@@ -39,8 +39,25 @@ public sealed class OriginProbe
 /// The handler behind the conformance origin. Text commands drive what it does; anything else is
 /// echoed. Behaviour on open comes from the query string.
 /// </summary>
-public sealed class ConformanceHandler(OriginProbe probe)
+public sealed class ConformanceHandler(OriginProbe probe) : IGripHandler
 {
+    /// <summary>
+    /// What the generator would emit, written by hand: the lifecycle loop with <see cref="ConformanceInvoker"/>.
+    /// Afterwards the faults the dispatcher recorded are handed to the probe, so tests can see them.
+    /// </summary>
+    public static async ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken)
+    {
+        await GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, cancellationToken);
+        if (connection.Request.GetQueryValue("tag") is { } tag)
+        {
+            var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
+            foreach (var fault in connection.Faults)
+            {
+                record.Faults.Enqueue(fault);
+            }
+        }
+    }
+
     public OriginProbe Probe { get; } = probe;
 
     public void Open(GripConnection c)
@@ -179,7 +196,29 @@ public static class ConformanceEndpoint
 {
     public const string EventsContentType = "application/websocket-events";
 
-    public static void Map(WebApplication app) => app.MapPost("/{**path}", HandleAsync);
+    public static void Map(WebApplication app)
+    {
+        app.Use(RecordAsync);
+        app.MapPost("/{**path}", HandleAsync);
+    }
+
+    /// <summary>Records every request body and connection id per <c>?tag=</c>, before the endpoint reads it.</summary>
+    public static async Task RecordAsync(HttpContext context, Func<Task> next)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsPost(request.Method) && request.Query["tag"].ToString() is { Length: > 0 } tag)
+        {
+            request.EnableBuffering();
+            using var copy = new MemoryStream();
+            await request.Body.CopyToAsync(copy, context.RequestAborted);
+            request.Body.Position = 0;
+            var record = context.RequestServices.GetRequiredService<OriginProbe>().For(tag);
+            record.ConnectionId = request.Headers["Connection-Id"];
+            record.RequestBodies.Enqueue(Convert.ToHexString(copy.GetBuffer(), 0, (int)copy.Length));
+        }
+
+        await next();
+    }
 
     public static void AddServices(IServiceCollection services, OriginProbe probe, Func<IGripPublisher> publisher)
     {
@@ -216,29 +255,16 @@ public static class ConformanceEndpoint
             }
         }
 
-        string? tag = request.Query["tag"];
-        var record = tag is null ? null : context.RequestServices.GetRequiredService<OriginProbe>().For(tag);
-        if (record is not null)
-        {
-            record.ConnectionId = id;
-            record.RequestBodies.Enqueue(Convert.ToHexString(events.Span));
-        }
-
         using var connection = new GripConnection(id, new HttpGripRequest(request), context.RequestServices, new GripMeta(meta));
         try
         {
-            await GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, context.RequestAborted);
+            await ConformanceHandler.DispatchAsync(connection, events, context.RequestAborted);
         }
         catch (WebSocketFormatException ex)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync(ex.Message);
             return;
-        }
-
-        foreach (var fault in connection.Faults)
-        {
-            record?.Faults.Enqueue(fault);
         }
 
         var response = context.Response;

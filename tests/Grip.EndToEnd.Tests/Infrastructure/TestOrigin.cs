@@ -29,11 +29,11 @@ public sealed class TestOrigin : IAsyncDisposable
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts an origin; <paramref name="configure"/> maps its endpoints.</summary>
-    public static async Task<TestOrigin> StartAsync(Action<WebApplication> configure, Action<WebApplicationBuilder>? configureBuilder = null)
+    public static async Task<TestOrigin> StartAsync(Action<WebApplication> configure, Action<WebApplicationBuilder>? configureBuilder = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         configureBuilder?.Invoke(builder);
         var app = builder.Build();
         configure(app);
