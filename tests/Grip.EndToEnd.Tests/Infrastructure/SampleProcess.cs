@@ -71,7 +71,7 @@ public sealed class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the sample on <paramref name="port"/> and waits until it accepts connections.</summary>
-    public static async Task<SampleProcess> StartAsync(SampleApp app, SampleRuntime runtime, int port, string gripUrl, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<SampleProcess> StartAsync(SampleApp app, SampleRuntime runtime, int port, string? gripUrl, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = SampleBinaries.CreateStartInfo(app, runtime);
         info.ArgumentList.Add("--urls");
@@ -79,7 +79,16 @@ public sealed class SampleProcess : IAsyncDisposable
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
-        info.Environment["GRIP_URL"] = gripUrl;
+        if (gripUrl is null)
+        {
+            // No proxy configured: in Development the sample serves WebSockets through its development proxy.
+            info.Environment.Remove("GRIP_URL");
+        }
+        else
+        {
+            info.Environment["GRIP_URL"] = gripUrl;
+        }
+
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment.Remove("GRIP_VERIFY_KEY");
