@@ -289,3 +289,40 @@ public sealed partial class ProxyParityTests(ParityFixture fixture) : IClassFixt
         private static partial Regex Uuid();
     }
 }
+
+/// <summary>
+/// The README's first run: <c>dotnet run --project samples/Chat</c> with nothing else installed, the
+/// chat page in a real browser, WebSockets served by the development proxy.
+/// </summary>
+public sealed class DevelopmentProxyBrowserTests(ParityFixture fixture) : IClassFixture<ParityFixture>
+{
+    [Fact]
+    public async Task The_chat_page_works_with_nothing_but_the_app()
+    {
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Headless = true,
+            Timeout = 30_000,
+        });
+
+        var pages = new List<Microsoft.Playwright.IPage>();
+        foreach (string _ in new[] { "alice", "bob" })
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(fixture.DevChat.Http("/").ToString());
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15_000 });
+            pages.Add(page);
+        }
+
+        // The subscription is in place before the 101 reaches the browser: no probing needed.
+        await pages[0].FillAsync("#message", "hello from the development proxy ✓");
+        await pages[0].PressAsync("#message", "Enter");
+        foreach (var page in pages)
+        {
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#messages li").Last).ToHaveTextAsync("hello from the development proxy ✓");
+        }
+    }
+}
