@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using Grip;
+using Grip.Protocol;
+
+namespace Chat;
+
+/// <summary>
+/// Broadcast to others: every message reaches every other connection, never the sender. No list of
+/// connections lives here: Pushpin's skip-self filter does the exclusion, so any origin instance can
+/// handle any event.
+/// </summary>
+public sealed partial class LobbyHandler
+{
+    /// <summary>The lobby channel.</summary>
+    public const string Channel = "lobby";
+
+    [OnOpen]
+    public static void Open(GripConnection connection)
+    {
+        // Subscribing with skip-self also tags the subscription with this connection's id, which
+        // PublishToOthersAsync names as the sender.
+        connection.Subscribe(Channel, GripFilters.SkipSelf);
+        connection.SendJson(new Connected(true, connection.Id), LobbyJsonContext.Default.Connected);
+    }
+
+    [OnMessage]
+    public static Task Message(GripConnection connection, string text, CancellationToken cancellationToken) =>
+        connection.PublishToOthersAsync(Channel, $"{connection.Id} says: {text}", cancellationToken);
+}
+
+/// <summary>The greeting a lobby connection receives when it opens.</summary>
+/// <param name="IsConnected">Always <see langword="true"/>.</param>
+/// <param name="YourConnectionId">The connection id others see in front of this connection's messages.</param>
+public sealed record Connected(
+    [property: JsonPropertyName("connected")] bool IsConnected,
+    [property: JsonPropertyName("yourConnectionId")] string YourConnectionId);
+
+/// <summary>Source-generated JSON metadata: no reflection, so the sample publishes with Native AOT.</summary>
+[JsonSerializable(typeof(Connected))]
+internal sealed partial class LobbyJsonContext : JsonSerializerContext;
