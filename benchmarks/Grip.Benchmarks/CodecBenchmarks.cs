@@ -59,6 +59,19 @@ public class CodecDecodeBenchmarks
     }
 
     [Benchmark]
+    public int Decode_SpanReader()
+    {
+        var reader = new WebSocketEventSpanReader(_body);
+        int total = 0;
+        while (reader.TryRead(out var e) == OperationStatus.Done)
+        {
+            total += e.Content.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark]
     public long Decode_SequenceReader_OneSegment()
     {
         var reader = new WebSocketEventSequenceReader(_single);

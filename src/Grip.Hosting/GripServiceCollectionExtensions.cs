@@ -1,15 +1,15 @@
+using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
 using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
-namespace Grip.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers GripHandlers in a service collection.</summary>
 public static class GripServiceCollectionExtensions
@@ -65,6 +65,7 @@ public static class GripServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<GripMetrics>();
         services.TryAddSingleton<GripRuntime>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
         services.TryAddSingleton<GripPublisher>();
 
         // The development proxy (docs/development-proxy.md) is registered always and runs only when

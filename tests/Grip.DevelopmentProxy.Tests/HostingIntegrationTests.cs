@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text;
-using Grip.Hosting;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

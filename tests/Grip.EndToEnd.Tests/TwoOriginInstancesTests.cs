@@ -12,10 +12,11 @@ public sealed class TwoOriginInstancesTests : IAsyncLifetime
     private PushpinProcess? _pushpin;
     private readonly List<SampleProcess> _origins = [];
     private SampleDeployment? _view;
+    private int _portOne;
 
     public async Task InitializeAsync()
     {
-        int portOne = PushpinProcess.GetFreePort();
+        int portOne = _portOne = PushpinProcess.GetFreePort();
         int portTwo = PushpinProcess.GetFreePort();
 
         // Two route targets: /one/… goes to the first instance, /two/… to the second (path_rem strips
@@ -101,6 +102,49 @@ public sealed class TwoOriginInstancesTests : IAsyncLifetime
         }
 
         AssertBothInstancesServed("/api/lobby");
+    }
+
+    [Fact]
+    public async Task New_connections_fail_over_and_established_ones_continue_on_a_restarted_instance()
+    {
+        var d = _view!;
+        using var onTwo = await WebSocketTestClient.ConnectAsync(d.Ws("/two/api/chat"));
+        using var early = await WebSocketTestClient.ConnectAsync(d.Ws("/api/chat"));
+        await SampleScenarios.ProbeUntilAllSubscribedAsync(d, "all", [onTwo, early]);
+
+        await _origins[0].DisposeAsync();
+
+        // The default route lists both instances; Pushpin tries the next target when the first refuses.
+        using var late = await WebSocketTestClient.ConnectAsync(d.Ws("/api/chat"));
+        await SampleScenarios.ProbeUntilAllSubscribedAsync(d, "all", [onTwo, late]);
+        await late.SendTextAsync("after failover");
+        Assert.Equal("after failover", await late.ReceiveTextAsync());
+        Assert.Equal("after failover", await onTwo.ReceiveTextAsync());
+
+        // A connection stays with the target it opened on: Pushpin 1.36 retries that target with
+        // back-off (1 s, 2 s, 4 s, ...) rather than moving it. A brand-new process on the same port, with
+        // no memory of the connection, picks the retried request up and the connection carries on.
+        // The connection is still subscribed (the subscription lives in Pushpin), so it got the probes
+        // and the message above too; after those comes its own message.
+        await early.SendTextAsync("from the early connection");
+        await Task.Delay(500);
+        _origins[0] = await SampleProcess.StartAsync(SampleApp.Chat, SampleRuntime.Jit, _portOne, _pushpin!.GripUrl);
+        var seen = new List<string>();
+        while (true)
+        {
+            var r = await early.ReceiveAsync(TimeSpan.FromSeconds(20));
+            Assert.False(r.IsClose, $"closed after {string.Join(" | ", seen)}: {r}");
+            if (r.Text == "from the early connection")
+            {
+                break;
+            }
+
+            Assert.True(r.Text.StartsWith("probe ", StringComparison.Ordinal) || r.Text == "after failover", r.Text);
+            seen.Add(r.Text);
+        }
+
+        Assert.Contains("after failover", seen);
+        Assert.Equal("from the early connection", await onTwo.ReceiveTextAsync());
     }
 
     private static async Task<(System.Net.WebSockets.ClientWebSocket, string)> JoinAsync(SampleDeployment d, string path)

@@ -1,4 +1,5 @@
 using Grip.Hosting.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -115,7 +116,7 @@ public class OptionsTests
     [Fact]
     public void Map_without_add_grip_says_so()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder();
         using var app = builder.Build();
         var ex = Assert.Throws<InvalidOperationException>(() => app.MapGripHandler<ProbeHandler>("/ws"));
         Assert.Contains("AddGrip", ex.Message, StringComparison.Ordinal);

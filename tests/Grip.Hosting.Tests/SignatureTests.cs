@@ -4,6 +4,7 @@ using System.Text;
 using Grip.Configuration;
 using Grip.Hosting.Security;
 using Grip.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
@@ -82,6 +83,30 @@ public class SignatureEndpointTests
     }
 
     [Fact]
+    public async Task A_token_that_was_valid_is_refused_after_its_exp_even_when_remembered()
+    {
+        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        string sig = host.ValidSig();
+        using (var first = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var again = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        host.Time.Advance(TimeSpan.FromSeconds(3600 + 11));
+        using (var late = await host.SendAsync(Events.Open, sig: sig))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, late.StatusCode);
+        }
+
+        Assert.Equal(["open", "open"], host.Probe.Calls);
+    }
+
+    [Fact]
     public async Task Rs_hs_confusion_is_refused()
     {
         // The classic attack: the verifier holds an RSA public key; the attacker signs HS256 with the
@@ -149,6 +174,21 @@ public class SignatureEndpointTests
         }
 
         Assert.Equal(["open", "open", "open"], host.Probe.Calls);
+    }
+}
+
+public class SignatureVerifierFromDiTests
+{
+    [Fact]
+    public async Task The_configured_verifier_is_available_from_di_for_other_endpoints()
+    {
+        await using var host = await GripTestHost.StartAsync();
+        var verifier = host.App.Services.GetRequiredService<GripSignatureVerifier>();
+        Assert.True(verifier.IsEnabled);
+        Assert.Equal(1, verifier.KeyCount);
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(host.ValidSig())).Status);
+        Assert.Equal(GripSignatureStatus.Missing, (await verifier.VerifyAsync(null)).Status);
+        Assert.Equal(GripSignatureStatus.Invalid, (await verifier.VerifyAsync("x.y.z")).Status);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -30,6 +31,76 @@ internal static class WebSocketEventParser
     public const byte LF = (byte)'\n';
 
     public static ReadOnlySpan<byte> CrLf => "\r\n"u8;
+
+    /// <summary>
+    /// Reads one event at the start of <paramref name="rest"/>, which must not be empty. This is the
+    /// whole grammar over one span; every reader calls it.
+    /// </summary>
+    /// <param name="rest">The bytes from the start of the event on.</param>
+    /// <param name="isFinalBlock">Whether the body ends with <paramref name="rest"/>: an incomplete event is then an error.</param>
+    /// <param name="offset">The body offset of <paramref name="rest"/>[0], for error messages.</param>
+    /// <param name="type">The event type.</param>
+    /// <param name="typeLength">The length of the type token (it starts at 0).</param>
+    /// <param name="contentStart">Where the content starts.</param>
+    /// <param name="contentLength">The content length, or -1 when the event has no content.</param>
+    /// <param name="consumed">The length of the whole event.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.NeedMoreData"/> when the event is incomplete and more bytes may come.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static OperationStatus ReadEvent(ReadOnlySpan<byte> rest, bool isFinalBlock, long offset, out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
+    {
+        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
+        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        {
+            if (isFinalBlock || rest.Length >= LineSearchLength)
+            {
+                ThrowNoLineEnd(offset, rest.Length);
+            }
+
+            return NeedMoreData(out type, out typeLength, out contentStart, out contentLength, out consumed);
+        }
+
+        contentLength = ParseLine(rest[..lineEnd], offset, out type, out typeLength);
+        contentStart = lineEnd + 2;
+        if (contentLength < 0)
+        {
+            consumed = contentStart;
+            return OperationStatus.Done;
+        }
+
+        // Long arithmetic: contentLength may be up to int.MaxValue.
+        long available = rest.Length - contentStart;
+        if (available < (long)contentLength + 2)
+        {
+            // A byte already there after the content that is not CR is an error right away.
+            if (available > contentLength && rest[contentStart + contentLength] != CR)
+            {
+                ThrowMissingCrLf(offset + contentStart + contentLength);
+            }
+
+            if (isFinalBlock)
+            {
+                ThrowTruncated(offset + contentStart, contentLength, available);
+            }
+
+            return NeedMoreData(out type, out typeLength, out contentStart, out contentLength, out consumed);
+        }
+
+        int contentEnd = contentStart + contentLength;
+        if (rest[contentEnd] != CR || rest[contentEnd + 1] != LF)
+        {
+            ThrowMissingCrLf(offset + contentEnd);
+        }
+
+        consumed = contentEnd + 2;
+        return OperationStatus.Done;
+    }
+
+    private static OperationStatus NeedMoreData(out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
+    {
+        type = WebSocketEventType.Unknown;
+        typeLength = contentStart = contentLength = consumed = 0;
+        return OperationStatus.NeedMoreData;
+    }
 
     /// <summary>
     /// Parses an event line (without its CRLF).
@@ -91,7 +162,9 @@ internal static class WebSocketEventParser
             length = (length << 4) | (uint)digit;
             if (length > int.MaxValue)
             {
-                ThrowFormat(offset, $"the content length '{System.Text.Encoding.ASCII.GetString(hex)}' overflows (more than {int.MaxValue} bytes)");
+                // The reason names no input text: it may reach a 400 response body. Offsets and
+                // single byte values are enough to find the problem.
+                ThrowFormat(offset, $"the content length overflows: more than {int.MaxValue} bytes after {i + 1} hex digits");
             }
         }
 

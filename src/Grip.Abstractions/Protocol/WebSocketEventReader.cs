@@ -92,71 +92,19 @@ public struct WebSocketEventReader
             return OperationStatus.NeedMoreData;
         }
 
-        var rest = span[start..];
-        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
-        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        if (ReadEvent(span[start..], isFinalBlock, _bodyOffset + start, out var type, out int typeLength, out int contentStart, out int contentLength, out int consumed) != OperationStatus.Done)
         {
-            return NoLineEnd(rest.Length, isFinalBlock, out webSocketEvent);
+            webSocketEvent = default;
+            return OperationStatus.NeedMoreData;
         }
 
-        int contentLength = ParseLine(rest[..lineEnd], _bodyOffset + start, out var type, out int typeLength);
         var typeName = type == WebSocketEventType.Unknown
             ? _body.Slice(start, typeLength)
             : WebSocketEventTypes.GetName(type);
-
-        int contentStart = lineEnd + 2;
-        if (contentLength < 0)
-        {
-            _position = start + contentStart;
-            webSocketEvent = new WebSocketEvent(type, typeName, hasContent: false, content: default);
-            return OperationStatus.Done;
-        }
-
-        // Long arithmetic: contentLength may be up to int.MaxValue.
-        long available = rest.Length - contentStart;
-        if (available < (long)contentLength + 2)
-        {
-            return Incomplete(rest, contentStart, contentLength, available, isFinalBlock, out webSocketEvent);
-        }
-
-        int contentEnd = contentStart + contentLength;
-        if (rest[contentEnd] != CR || rest[contentEnd + 1] != LF)
-        {
-            ThrowMissingCrLf(_bodyOffset + start + contentEnd);
-        }
-
-        webSocketEvent = new WebSocketEvent(type, typeName, hasContent: true, content: _body.Slice(start + contentStart, contentLength));
-        _position = start + contentEnd + 2;
+        webSocketEvent = contentLength < 0
+            ? new WebSocketEvent(type, typeName, hasContent: false, content: default)
+            : new WebSocketEvent(type, typeName, hasContent: true, content: _body.Slice(start + contentStart, contentLength));
+        _position = start + consumed;
         return OperationStatus.Done;
-    }
-
-    private readonly OperationStatus NoLineEnd(int available, bool isFinalBlock, out WebSocketEvent webSocketEvent)
-    {
-        if (isFinalBlock || available >= LineSearchLength)
-        {
-            ThrowNoLineEnd(_bodyOffset + _position, available);
-        }
-
-        webSocketEvent = default;
-        return OperationStatus.NeedMoreData;
-    }
-
-    private readonly OperationStatus Incomplete(ReadOnlySpan<byte> rest, int contentStart, int contentLength, long available, bool isFinalBlock, out WebSocketEvent webSocketEvent)
-    {
-        long contentOffset = _bodyOffset + _position + contentStart;
-
-        // A byte that is already there after the content and is not CR is an error right away.
-        if (available > contentLength && rest[contentStart + contentLength] != CR)
-        {
-            ThrowMissingCrLf(contentOffset + contentLength);
-        }
-
-        if (isFinalBlock)
-        {
-            ThrowTruncated(contentOffset, contentLength, available);
-        }
-
-        webSocketEvent = default;
-        return OperationStatus.NeedMoreData;
     }
 }

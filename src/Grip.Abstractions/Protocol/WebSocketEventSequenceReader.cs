@@ -128,45 +128,23 @@ public ref struct WebSocketEventSequenceReader
     {
         // _consumed is within one segment, so it fits an int.
         int start = (int)_consumed;
-        var rest = _single[start..];
-        if (rest.IsEmpty)
+        if (start >= _single.Length)
         {
             return NeedMoreData(out webSocketEvent);
         }
 
-        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
-        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        if (ReadEvent(_single[start..], _isFinalBlock, _bodyOffset + start, out var type, out int typeLength, out int contentStart, out int contentLength, out int consumed) != OperationStatus.Done)
         {
-            return NoLineEnd(rest.Length, out webSocketEvent);
+            return NeedMoreData(out webSocketEvent);
         }
 
-        int contentLength = ParseLine(rest[..lineEnd], _bodyOffset + start, out var type, out int typeLength);
         var typeName = type == WebSocketEventType.Unknown
             ? SliceSingle(start, typeLength)
             : WebSocketEventTypes.GetNameSequence(type);
-        int contentStart = lineEnd + 2;
-        if (contentLength < 0)
-        {
-            _consumed = start + contentStart;
-            webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default);
-            return OperationStatus.Done;
-        }
-
-        long available = rest.Length - contentStart;
-        if (available < (long)contentLength + 2)
-        {
-            int next = available > contentLength ? rest[contentStart + contentLength] : -1;
-            return Incomplete(contentStart, contentLength, available, next, out webSocketEvent);
-        }
-
-        int contentEnd = contentStart + contentLength;
-        if (rest[contentEnd] != CR || rest[contentEnd + 1] != LF)
-        {
-            ThrowMissingCrLf(_bodyOffset + start + contentEnd);
-        }
-
-        webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, SliceSingle(start + contentStart, contentLength));
-        _consumed = start + contentEnd + 2;
+        webSocketEvent = contentLength < 0
+            ? new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default)
+            : new WebSocketSequenceEvent(type, typeName, hasContent: true, SliceSingle(start + contentStart, contentLength));
+        _consumed = start + consumed;
         return OperationStatus.Done;
     }
 
@@ -182,6 +160,13 @@ public ref struct WebSocketEventSequenceReader
         if (rest.IsEmpty)
         {
             return NeedMoreData(out webSocketEvent);
+        }
+
+        // Most events of a multi-segment body still lie within one segment: parse those over the
+        // segment's span and fall back to the segment-crossing path below only when needed.
+        if (TryReadWithinFirstSegment(rest, out webSocketEvent))
+        {
+            return OperationStatus.Done;
         }
 
         var window = rest.Length > LineSearchLength ? rest.Slice(0, LineSearchLength) : rest;
@@ -237,6 +222,27 @@ public ref struct WebSocketEventSequenceReader
         Advance(tail.Slice(2), contentStart + (long)contentLength + 2);
         webSocketEvent = new WebSocketSequenceEvent(type, typeName, hasContent: true, content);
         return OperationStatus.Done;
+    }
+
+    private bool TryReadWithinFirstSegment(ReadOnlySequence<byte> rest, out WebSocketSequenceEvent webSocketEvent)
+    {
+        // Not final: an event that does not end within this segment is read by the general path.
+        // Errors found here are errors wherever the segment ends (a line over 256 bytes, a byte
+        // after the content that is not CR), so throwing here is right.
+        if (ReadEvent(rest.FirstSpan, isFinalBlock: false, _bodyOffset + _consumed, out var type, out int typeLength, out int contentStart, out int contentLength, out int consumed) != OperationStatus.Done)
+        {
+            webSocketEvent = default;
+            return false;
+        }
+
+        var typeName = type == WebSocketEventType.Unknown
+            ? rest.Slice(0, typeLength)
+            : WebSocketEventTypes.GetNameSequence(type);
+        webSocketEvent = contentLength < 0
+            ? new WebSocketSequenceEvent(type, typeName, hasContent: false, content: default)
+            : new WebSocketSequenceEvent(type, typeName, hasContent: true, rest.Slice(contentStart, contentLength));
+        Advance(rest.Slice(consumed), consumed);
+        return true;
     }
 
     private void Advance(ReadOnlySequence<byte> rest, long length)

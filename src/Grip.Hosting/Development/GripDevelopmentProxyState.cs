@@ -10,7 +10,7 @@ namespace Grip.Hosting.Development;
 internal sealed class GripDevelopmentProxyState(
     IOptions<GripDevelopmentProxyOptions> proxyOptions,
     IOptions<GripOptions> gripOptions,
-    IHostEnvironment environment)
+    IHostEnvironment? environment = null)
 {
     private bool? _isActive;
 
@@ -27,6 +27,7 @@ internal sealed class GripDevelopmentProxyState(
 
         var grip = gripOptions.Value;
         bool proxyConfigured = grip.GripUrl is not null || grip.VerifyKey is not null || grip.Proxies.Count > 0 || grip.AdditionalVerifyKeys.Count > 0;
-        return environment.IsDevelopment() && !proxyConfigured;
+        // Without a host environment (a bare service collection) there is no Development to default to.
+        return environment is not null && environment.IsDevelopment() && !proxyConfigured;
     }
 }

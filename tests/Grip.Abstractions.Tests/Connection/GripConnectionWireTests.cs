@@ -183,6 +183,25 @@ public sealed class GripConnectionWireTests : IDisposable
     }
 
     [Fact]
+    public void Text_replies_are_limited_by_their_utf8_bytes()
+    {
+        // 32,766 one-byte chars pass; 16,384 three-byte chars (49,152 bytes) do not; a huge string is refused before it is encoded.
+        _connection.Send(new string('a', GripLimits.MaxReplyPayloadBytes));
+        Assert.Throws<GripLimitExceededException>(() => _connection.Send(new string('✓', 16_384)));
+        var ex = Assert.Throws<GripLimitExceededException>(() => _connection.Send(new string('a', 5_000_000)));
+        Assert.Contains("at least 5000000 bytes", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 32_768), _connection.ResponseEvents.Length);
+    }
+
+    [Fact]
+    public void Json_messages_reuse_one_writer_and_stay_separate()
+    {
+        _connection.SendJson(new Point(1, 2), TestJsonContext.Default.Point);
+        _connection.SendJson(new Point(3, 4), TestJsonContext.Default.Point);
+        Assert.Equal("TEXT f\r\nm:{\"X\":1,\"Y\":2}\r\nTEXT f\r\nm:{\"X\":3,\"Y\":4}\r\n", Wire);
+    }
+
+    [Fact]
     public void A_response_over_1000000_bytes_is_refused_and_keeps_what_was_written()
     {
         int sent = 0;

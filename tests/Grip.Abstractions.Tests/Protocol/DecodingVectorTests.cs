@@ -46,6 +46,11 @@ public class DecodingVectorTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
+    public void Span_reader_decodes(string body, string[] expected) =>
+        Assert.Equal(expected, DecodeSpan(Bytes(body)));
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
     public void Sequence_reader_decodes(string body, string[] expected) =>
         Assert.Equal(expected, DecodeSequence(Split(Bytes(body))));
 

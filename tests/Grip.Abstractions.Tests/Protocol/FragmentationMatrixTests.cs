@@ -42,6 +42,7 @@ public class FragmentationMatrixTests
         byte[] guarded = [.. Bytes("GUARD\r\n"), .. body, .. Bytes("TEXT 9")];
         var memory = guarded.AsMemory(7, body.Length);
         Assert.Equal(expected, DecodeMemory(memory));
+        Assert.Equal(expected, DecodeSpan(memory.Span));
         Assert.Equal(expected, DecodeSequence(new ReadOnlySequence<byte>(memory)));
         Assert.Equal(expected, DecodeSequence(Create(Bytes("xx"), body, Bytes("yy")).Slice(2, body.Length)));
     }
@@ -86,6 +87,17 @@ public class FragmentationMatrixTests
 
             Assert.Equal(complete, memoryEvents);
             Assert.Equal(consumedExpected, memoryReader.Consumed);
+
+            // Span reader.
+            var spanReader = new WebSocketEventSpanReader(prefix, isFinalBlock: false);
+            int spanEvents = 0;
+            while (spanReader.TryRead(out _) == OperationStatus.Done)
+            {
+                spanEvents++;
+            }
+
+            Assert.Equal(complete, spanEvents);
+            Assert.Equal(consumedExpected, spanReader.Consumed);
 
             // Sequence reader, whole and one byte per segment.
             foreach (var sequence in new[] { new ReadOnlySequence<byte>(prefix), Bytewise(prefix) })

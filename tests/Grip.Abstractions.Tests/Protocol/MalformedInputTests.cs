@@ -45,6 +45,7 @@ public class MalformedInputTests
     {
         var ex = Assert.Throws<WebSocketFormatException>(() => DecodeMemory(Bytes(body)));
         AssertError(ex, offset, reason);
+        AssertError(Assert.Throws<WebSocketFormatException>(() => DecodeSpan(Bytes(body))), offset, reason);
     }
 
     [Theory]
@@ -119,6 +120,19 @@ public class MalformedInputTests
         Assert.Equal(OperationStatus.NeedMoreData, reader.TryRead(out _));
         Assert.Equal(0, reader.Consumed);
         AssertError(Assert.Throws<WebSocketFormatException>(() => DecodeMemory(body)), 15, "truncated: 2147483647 bytes announced, 3 present");
+    }
+
+    [Theory]
+    [InlineData("TEXT 123456789<script>\r\n")]
+    [InlineData("TEXT 5\r\nhello\r\n<script>")]
+    [InlineData("TEXT 5<script>\r\nhello\r\n")]
+    [InlineData("TEXT 5\r\nhello<script>")]
+    public void Reasons_never_echo_input_text(string body)
+    {
+        // The reason may end up in a 400 response: it names offsets and byte values only.
+        var ex = Assert.ThrowsAny<Exception>(() => DecodeMemory(Bytes(body)));
+        Assert.IsType<WebSocketFormatException>(ex);
+        Assert.DoesNotContain("script", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

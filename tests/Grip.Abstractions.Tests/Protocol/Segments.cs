@@ -79,6 +79,19 @@ internal static class Segments
         return list;
     }
 
+    public static List<string> DecodeSpan(ReadOnlySpan<byte> body)
+    {
+        var list = new List<string>();
+        var reader = new WebSocketEventSpanReader(body);
+        while (reader.TryRead(out var e) == OperationStatus.Done)
+        {
+            list.Add($"{Encoding.ASCII.GetString(e.TypeName)}[{e.Type}]" + (e.HasContent ? $"({Convert.ToHexString(e.Content)})" : "(null)"));
+        }
+
+        Assert.True(reader.End);
+        return list;
+    }
+
     public static List<string> DecodeSequence(ReadOnlySequence<byte> body)
     {
         var list = new List<string>();

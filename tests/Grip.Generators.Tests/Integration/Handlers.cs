@@ -38,16 +38,23 @@ public sealed partial class LifecycleHandler(CallLog log)
     }
 
     [OnMessage]
-    public string? Text(string text, GripConnection connection)
+    public string? Text(string text, GripConnection connection, CancellationToken cancellationToken)
     {
         log.Calls.Add("text " + text);
         return text switch
         {
+            "cancel" => Cancel(cancellationToken),
             "boom" => throw new InvalidOperationException("secret detail from message"),
             "close" => Close(connection),
             "silent" => null,
             _ => "echo:" + text,
         };
+
+        static string? Cancel(CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            return "not cancelled";
+        }
 
         static string? Close(GripConnection c)
         {
@@ -148,4 +155,15 @@ public partial class WholeJsonHandler
 {
     [OnMessage]
     public static Task<ChatAck> Echo(ChatSend message) => Task.FromResult(new ChatAck(message.Text, message.Text.Length));
+}
+
+/// <summary>Really asynchronous handlers: the dispatcher's awaiting paths.</summary>
+public partial class AsyncHandler
+{
+    [OnMessage]
+    public static async Task<string> Text(string text)
+    {
+        await Task.Yield();
+        return text == "boom" ? throw new InvalidOperationException("async failure") : "async:" + text;
+    }
 }

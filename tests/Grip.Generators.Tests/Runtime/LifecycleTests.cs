@@ -114,6 +114,19 @@ public sealed class LifecycleTests
         Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.ResponseEvents.Span), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task An_asynchronous_handler_is_awaited_and_its_failure_closes_with_1011(int before)
+    {
+        var events = Enumerable.Range(0, before - 1).Select(i => (Text, (object?)("m" + i))).Append((Text, "boom")).Append((Text, "after")).ToArray();
+        var ok = await Dispatch.RunAsync<AsyncHandler>(Wire.Batch((Text, "x")));
+        var failed = await Dispatch.RunAsync<AsyncHandler>(Wire.Batch(events));
+        Assert.Equal(["TEXT m:async:x"], Wire.Describe(ok));
+        Assert.Equal([.. Enumerable.Range(0, before - 1).Select(i => "TEXT m:async:m" + i), "CLOSE 1011 Internal server error"], Wire.Describe(failed));
+        Assert.Equal("async failure", Assert.Single(failed.Faults).Message);
+    }
+
     [Fact]
     public async Task A_failing_connection_does_not_affect_another_one()
     {
@@ -169,6 +182,27 @@ public sealed class LifecycleTests
         var c = await Dispatch.RunAsync<TextOnlyHandler>(Wire.Batch((Text, "x")), cancellationToken: cts.Token);
         Assert.Equal(["TEXT m:cancelled"], Wire.Describe(c));
     }
+
+    [Fact]
+    public async Task A_cancellation_caused_by_the_request_token_propagates_and_is_not_a_fault()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var connection = new GripConnection("c", new TestRequest(), Services());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await DispatchDirect<LifecycleHandler>(connection, Wire.Batch((Text, "cancel")), cts.Token));
+        Assert.Empty(connection.Faults);
+        Assert.Empty(Wire.Describe(connection));
+    }
+
+    [Fact]
+    public async Task An_OperationCanceledException_not_caused_by_the_request_token_is_a_fault()
+    {
+        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Text, "cancel"), (Text, "x")), Services(), cancellationToken: default);
+        Assert.Equal(["TEXT m:not cancelled", "TEXT m:echo:x"], Wire.Describe(c));
+    }
+
+    private static ValueTask DispatchDirect<T>(GripConnection c, ReadOnlyMemory<byte> batch, CancellationToken ct)
+        where T : IGripHandler => T.DispatchAsync(c, batch, ct);
 
     [Fact]
     public async Task Constructor_and_method_services_come_from_DI_and_optional_ones_may_be_missing()
