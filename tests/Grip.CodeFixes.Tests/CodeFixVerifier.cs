@@ -57,7 +57,7 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
         }
 
-        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(GripHandlerGenerator), JsonGenerator.GetGeneratorType()];
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(GripHandlerGenerator), SdkGenerators.Json.GetGeneratorType()];
 
         protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Preview);
 
@@ -71,12 +71,16 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
         MetadataReference.CreateFromFile(typeof(GripConnection).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions).Assembly.Location),
     ];
+}
 
+/// <summary>Generators that ship with the SDK, loaded from the installed targeting pack.</summary>
+internal static class SdkGenerators
+{
     /// <summary>
     /// The SDK's System.Text.Json generator, so a context gains its metadata exactly as in a real build
     /// (and a [JsonSerializable] the fix added is checked by the generator that reads it).
     /// </summary>
-    private static ISourceGenerator JsonGenerator { get; } = LoadJsonGenerator();
+    public static ISourceGenerator Json { get; } = LoadJsonGenerator();
 
     private static ISourceGenerator LoadJsonGenerator()
     {
