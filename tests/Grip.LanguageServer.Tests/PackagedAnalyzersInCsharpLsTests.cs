@@ -10,7 +10,7 @@ namespace Grip.LanguageServer.Tests;
 /// it goes away when the file is fixed through didChange, that code using the generated
 /// IGripHandler implementation compiles in the editor, and that hover answers on it.
 /// </summary>
-public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
+public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITestOutputHelper output) : IClassFixture<PackageFixture>
 {
     private const string CsharpLsVersion = "0.28.0";
     private static readonly TimeSpan FirstDiagnosticTimeout = TimeSpan.FromMinutes(4);
@@ -44,75 +44,21 @@ public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
     public async Task Grip_diagnostics_fixes_and_generated_code_reach_the_editor_from_the_package()
     {
         using var work = new TempDirectory();
-        string root = RepositoryRoot();
-        string feed = Directory.CreateDirectory(Path.Combine(work.Path, "feed")).FullName;
-        string packages = Directory.CreateDirectory(Path.Combine(work.Path, "packages")).FullName;
-        string tools = Directory.CreateDirectory(Path.Combine(work.Path, "tools")).FullName;
-        string consumer = Directory.CreateDirectory(Path.Combine(work.Path, "consumer")).FullName;
-
-        // 1. Pack exactly what users install, and check the analyzers are inside.
+        output.WriteLine($"packed Grip.Abstractions {package.Version} in {package.PackTime.TotalSeconds:F1} s");
         var timer = Stopwatch.StartNew();
-        await Run("dotnet", ["pack", Path.Combine(root, "src", "Grip.Abstractions"), "-c", "Release", "-o", feed, "-nodeReuse:false", "--nologo"], root, TimeSpan.FromMinutes(9));
-        string nupkg = Directory.GetFiles(feed, "Grip.Abstractions.*.nupkg").Single();
-        using (var zip = System.IO.Compression.ZipFile.OpenRead(nupkg))
-        {
-            var entries = zip.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("analyzers/dotnet/cs/Grip.Generators.dll", entries);
-            Assert.Contains("analyzers/dotnet/cs/Grip.CodeFixes.dll", entries);
-            Assert.Contains("lib/net10.0/Grip.Abstractions.dll", entries);
-        }
-
-        string version = Path.GetFileNameWithoutExtension(nupkg)["Grip.Abstractions.".Length..];
-        output.WriteLine($"packed {Path.GetFileName(nupkg)} in {timer.Elapsed.TotalSeconds:F1} s");
-
-        // 2. A consumer project as a user writes it: PackageReference, a nuget.config with the local
-        //    feed for Grip.* and nuget.org for the rest, and an empty package folder (NUGET_PACKAGES)
-        //    so no stale Grip.Abstractions from an earlier run can be picked up.
-        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Grip.Abstractions" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="Grip.*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
-        // Stop the consumer from inheriting the repository's build rules (it lives in /tmp, but be explicit).
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
+        string consumer = await CreateConsumerAsync(work.Path, Handler);
         string file = Path.Combine(consumer, "EchoHandler.cs");
-        File.WriteAllText(file, Handler);
-
-        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packages };
-        timer.Restart();
-        await Run("dotnet", ["restore", "--nologo"], consumer, TimeSpan.FromMinutes(5), environment);
-        Assert.True(Directory.Exists(Path.Combine(packages, "grip.abstractions", version)), "Grip.Abstractions was not restored from the local feed");
         output.WriteLine($"restored the consumer in {timer.Elapsed.TotalSeconds:F1} s");
+        string tools = Directory.CreateDirectory(Path.Combine(work.Path, "tools")).FullName;
 
-        // 3. The language server, as a NuGet dotnet tool in a private folder.
+        // The language server, as a NuGet dotnet tool in a private folder.
         timer.Restart();
         await Run("dotnet", ["tool", "install", "csharp-ls", "--version", CsharpLsVersion, "--tool-path", tools], work.Path, TimeSpan.FromMinutes(5));
         output.WriteLine($"installed csharp-ls {CsharpLsVersion} in {timer.Elapsed.TotalSeconds:F1} s");
 
-        // 4. Drive it.
+        // Drive it.
         var serverStart = Stopwatch.StartNew();
-        await using var lsp = LspClient.Start(Path.Combine(tools, "csharp-ls"), consumer, CleanEnvironment(environment));
+        await using var lsp = LspClient.Start(Path.Combine(tools, "csharp-ls"), consumer, CleanEnvironment(PackagesEnvironment(work.Path)));
         string uri = new Uri(file).AbsoluteUri;
         await lsp.RequestAsync("initialize", new JsonObject
         {
@@ -191,6 +137,88 @@ public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
         output.WriteLine($"total {serverStart.Elapsed.TotalSeconds:F1} s in the server");
     }
 
+    [Fact]
+    public async Task Editorconfig_raises_the_warning_and_cannot_hide_the_errors_in_a_real_build()
+    {
+        // docs/editor.md: GRIP0012 is configurable, GRIP errors are not. A command-line build of a
+        // consumer of the packed package is the judge (the analyzer test harness ignores raised
+        // severities).
+        using var work = new TempDirectory();
+        string consumer = await CreateConsumerAsync(work.Path, """
+            using System.Threading.Tasks;
+            using Grip;
+
+            namespace Consumer;
+
+            public partial class EchoHandler
+            {
+                [OnMessage] public async void Bad(string m) => await Task.Yield();
+            }
+
+            public partial class Quiet
+            {
+                [OnMessage] public void NoMessage() { }
+            }
+            """);
+        File.WriteAllText(Path.Combine(consumer, ".editorconfig"), """
+            root = true
+
+            [*.cs]
+            dotnet_diagnostic.GRIP0012.severity = error
+            dotnet_diagnostic.GRIP0003.severity = none
+            dotnet_analyzer_diagnostic.category-GripHandlers.severity = none
+            """);
+        string log = await Run("dotnet", ["build", "--nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false"], consumer, TimeSpan.FromMinutes(5), PackagesEnvironment(work.Path), expectFailure: true);
+        Assert.Matches(@"EchoHandler\.cs\(8,\d+\): error GRIP0003", log);
+        Assert.Matches(@"EchoHandler\.cs\(13,\d+\): error GRIP0012", log);
+    }
+
+    /// <summary>
+    /// A consumer project as a user writes it: a PackageReference, a nuget.config with the local feed
+    /// for Grip.* and nuget.org for the rest, and an empty package folder (NUGET_PACKAGES) so no stale
+    /// Grip.Abstractions from an earlier run can be used. Restored before returning.
+    /// </summary>
+    private async Task<string> CreateConsumerAsync(string workPath, string source)
+    {
+        string consumer = Directory.CreateDirectory(Path.Combine(workPath, "consumer")).FullName;
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Grip.Abstractions" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{package.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local"><package pattern="Grip.*" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        // The consumer lives under /tmp, far from the repository's build rules; be explicit anyway.
+        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "EchoHandler.cs"), source);
+
+        await Run("dotnet", ["restore", "--nologo"], consumer, TimeSpan.FromMinutes(5), PackagesEnvironment(workPath));
+        Assert.True(Directory.Exists(Path.Combine(workPath, "packages", "grip.abstractions", package.Version)), "Grip.Abstractions was not restored from the local feed");
+        return consumer;
+    }
+
+    private static Dictionary<string, string?> PackagesEnvironment(string workPath) =>
+        new() { ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(workPath, "packages")).FullName };
+
     private static void AssertNoGeneratedCodeErrors(IReadOnlyList<JsonNode> diagnostics)
     {
         string[] missingGenerated = ["CS0103", "CS1061", "CS0117", "CS0311", "CS0315", "CS0535", "CS8920"];
@@ -255,7 +283,7 @@ public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
         return (line, lines[line].IndexOf(context, StringComparison.Ordinal) + context.IndexOf(token, StringComparison.Ordinal));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -294,7 +322,7 @@ public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
         return environment;
     }
 
-    private async Task Run(string fileName, string[] arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null)
+    internal static async Task<string> Run(string fileName, string[] arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null, bool expectFailure = false)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -335,13 +363,15 @@ public sealed class PackagedAnalyzersInCsharpLsTests(ITestOutputHelper output)
         }
 
         string text = await stdout + await stderr;
-        if (process.ExitCode != 0)
+        if ((process.ExitCode != 0) != expectFailure)
         {
             Assert.Fail($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}");
         }
+
+        return text;
     }
 
-    private sealed class TempDirectory : IDisposable
+    internal sealed class TempDirectory : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("grip-lsp-").FullName;
 
