@@ -336,6 +336,13 @@ internal static class HandlerParser
         List<string> jsonTypes,
         List<Diagnostic> diagnostics)
     {
+        // A type the compiler cannot resolve is already a compile error (CS0246): skip the method
+        // quietly rather than pile a second, misleading diagnostic on top.
+        if (method.ReturnType.TypeKind == TypeKind.Error || method.Parameters.Any(static p => p.Type.TypeKind == TypeKind.Error))
+        {
+            return null;
+        }
+
         int errorsBefore = CountErrors(diagnostics);
         string? unreachable = method switch
         {
