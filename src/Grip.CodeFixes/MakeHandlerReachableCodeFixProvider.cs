@@ -60,6 +60,11 @@ public sealed class MakeHandlerReachableCodeFixProvider : CodeFixProvider
 
     private static string Title(Dictionary<TypeDeclarationSyntax, Edit> edits)
     {
+        if (edits.Count == 1 && edits.Single() is { Value: { MakeInternal: true, MakePartial: true } } only)
+        {
+            return "Make '" + only.Key.Identifier.ValueText + "' internal and partial";
+        }
+
         var internalNames = edits.Where(e => e.Value.MakeInternal).Select(e => "'" + e.Key.Identifier.ValueText + "'").ToList();
         var partialNames = edits.Where(e => e.Value.MakePartial).OrderBy(e => e.Key.SpanStart).Select(e => "'" + e.Key.Identifier.ValueText + "'").ToList();
         var parts = new List<string>();

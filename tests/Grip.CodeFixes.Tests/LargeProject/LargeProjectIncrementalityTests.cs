@@ -11,7 +11,7 @@ namespace Grip.CodeFixes.Tests.LargeProject;
 /// file must leave every named generator step and every output Cached/Unchanged, so typing in a big
 /// project costs the generator next to nothing. A handler edit re-runs exactly that handler.
 /// </summary>
-public sealed class LargeProjectIncrementalityTests
+public sealed class LargeProjectIncrementalityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int HandlerCount = 200;
 
@@ -58,6 +58,8 @@ public sealed class LargeProjectIncrementalityTests
             Assert.True(rerun.TrackedSteps.TryGetValue(step, out var runs), $"step {step} did not run");
             var reasons = runs.SelectMany(r => r.Outputs).Select(o => o.Reason).ToArray();
             Assert.NotEmpty(reasons);
+            // Unchanged = the step ran again and produced an equal value; Cached = it did not run.
+            output.WriteLine($"{step}: " + string.Join(", ", reasons.GroupBy(r => r).Select(g => $"{g.Count()} {g.Key}")));
             Assert.All(reasons, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {reason}"));
         }
 
