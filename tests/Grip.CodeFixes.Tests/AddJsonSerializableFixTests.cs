@@ -157,6 +157,59 @@ public sealed class AddJsonSerializableFixTests
     }
 
     [Fact]
+    public async Task The_context_can_live_in_a_referenced_project()
+    {
+        var test = Verify.Create();
+        test.TestState.AdditionalProjects["Contracts"].Sources.Add(("Json.cs", """
+            using System.Text.Json.Serialization;
+
+            namespace Contracts;
+
+            public sealed record Ping(int N);
+            public sealed record Pong(int N);
+
+            [JsonSerializable(typeof(Pong))]
+            public partial class ContractsJson : JsonSerializerContext;
+            """));
+        test.TestState.AdditionalProjects["Contracts"].AdditionalReferences.AddRange(Verify.AllReferences);
+        test.TestState.AdditionalProjectReferences.Add("Contracts");
+        const string handler = """
+            using Contracts;
+            using Grip;
+
+            [GripJsonContext(typeof(ContractsJson))]
+            public partial class H
+            {
+                [OnMessage("ping")] public Pong M(Ping {|#0:ping|}) => new(ping.N);
+            }
+            """;
+        test.TestCode = handler;
+        test.FixedState.AdditionalProjects["Contracts"].Sources.Add(("Json.cs", """
+            using System.Text.Json.Serialization;
+
+            namespace Contracts;
+
+            public sealed record Ping(int N);
+            public sealed record Pong(int N);
+
+            [JsonSerializable(typeof(Pong))]
+            [JsonSerializable(typeof(Ping))]
+            public partial class ContractsJson : JsonSerializerContext;
+            """));
+        test.FixedState.AdditionalProjects["Contracts"].AdditionalReferences.AddRange(Verify.AllReferences);
+        test.FixedState.AdditionalProjectReferences.Add("Contracts");
+        test.FixedCode = handler.Replace("{|#0:ping|}", "ping", StringComparison.Ordinal);
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic("GRIP0008").WithLocation(0).WithArguments("Contracts.Ping", Missing("ContractsJson", "Contracts.Ping")));
+        // The harness runs source generators in the primary project only, so the referenced
+        // project's context lacks its JSON-generated members (CS0117 on Default): compiler errors
+        // are not compared here, the GRIP diagnostics are. Its default iteration count is derived
+        // from the primary project too; one pass fixes it.
+        test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+        test.NumberOfFixAllInDocumentIterations = 1;
+        await test.RunAsync();
+    }
+
+    [Fact]
     public Task A_handler_without_a_json_context_gets_no_fix() => Verify.VerifyNoFixAsync(
         """
         using Grip;

@@ -65,6 +65,8 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
     }
 
+    public static ImmutableArray<MetadataReference> AllReferences => References;
+
     private static ImmutableArray<MetadataReference> References { get; } =
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
