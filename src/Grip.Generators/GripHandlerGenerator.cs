@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Grip.Generators.Diagnostics;
 using Grip.Generators.Emitting;
@@ -51,6 +53,10 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(handlers, static (spc, result) => Execute(spc, result));
     }
 
+    // Weak per-compilation caches: they die with the compilation and hold nothing into the pipeline's models.
+    private static readonly ConditionalWeakTable<Compilation, KnownTypesBox> KnownTypesCache = new();
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<INamedTypeSymbol, HandlerResult?>> ParsedClasses = new();
+
     private static bool IsMethod(SyntaxNode node, CancellationToken cancellationToken) => node is MethodDeclarationSyntax;
 
     private static HandlerResult? Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -62,15 +68,23 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 
         try
         {
-            var known = KnownTypes.Create(context.SemanticModel.Compilation);
+            // Every edit re-runs this transform for every handler method (its semantic model may have
+            // changed), so the work is shared: framework types are resolved once per compilation, and
+            // a class with several handler methods is parsed once per compilation, not once per method.
+            var compilation = context.SemanticModel.Compilation;
+            var known = KnownTypesCache.GetValue(compilation, static c => new KnownTypesBox(KnownTypes.Create(c))).Value;
             if (known is null)
             {
                 return null;
             }
 
-            // The analyzer reports these diagnostics; the generator only needs the model.
-            var model = HandlerParser.Parse(type, known, new List<Diagnostic>(), cancellationToken);
-            return model is null ? null : new HandlerResult(model, null);
+            var perCompilation = ParsedClasses.GetValue(compilation, static _ => new ConcurrentDictionary<INamedTypeSymbol, HandlerResult?>(SymbolEqualityComparer.Default));
+            return perCompilation.GetOrAdd(type, t =>
+            {
+                // The analyzer reports these diagnostics; the generator only needs the model.
+                var model = HandlerParser.Parse(t, known, new List<Diagnostic>(), cancellationToken);
+                return model is null ? null : new HandlerResult(model, null);
+            });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -127,6 +141,12 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 
         context.AddSource(model.HintName, SourceText.From(source, System.Text.Encoding.UTF8));
     }
+}
+
+/// <summary>Holds a possibly-null <see cref="KnownTypes"/> in a <see cref="ConditionalWeakTable{TKey, TValue}"/>.</summary>
+internal sealed class KnownTypesBox(KnownTypes? value)
+{
+    public KnownTypes? Value { get; } = value;
 }
 
 /// <summary>What the transform produced for one class: a model, or (rarely) an internal failure.</summary>
