@@ -27,11 +27,10 @@ public sealed class GripConnection : IDisposable
     /// <summary>The publish meta name Pushpin's skip-self filter compares with subscription meta <see cref="SkipSelfUserMeta"/>.</summary>
     public const string SkipSelfSenderMeta = "sender";
 
-    private static readonly JsonWriterOptions ControlJsonOptions = new() { SkipValidation = true };
-
     private readonly PooledBufferWriter _events = new();
     private PooledBufferWriter? _scratch;
     private Utf8JsonWriter? _json;
+    private Utf8JsonWriter? _messageJson;
     private string[]? _requestedSubprotocols;
     private bool _skipSelfMetaSent;
     private bool _disposed;
@@ -154,6 +153,13 @@ public sealed class GripConnection : IDisposable
     /// <summary>Sends a text message to the client.</summary>
     public void Send(ReadOnlySpan<char> text)
     {
+        // Every char is at least one UTF-8 byte: refuse before encoding (and renting) megabytes.
+        if (text.Length > GripLimits.MaxReplyPayloadBytes)
+        {
+            EnsureWritable();
+            throw ReplyTooLarge($"at least {text.Length}");
+        }
+
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);
         byte[]? rented = null;
         Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
@@ -182,11 +188,12 @@ public sealed class GripConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var scratch = RentScratch();
-        using (var writer = new Utf8JsonWriter(scratch))
-        {
-            JsonSerializer.Serialize(writer, value, typeInfo);
-        }
 
+        // One writer per connection, reset per message (default options, like JsonSerializer's).
+        var writer = _messageJson ??= new Utf8JsonWriter(scratch);
+        writer.Reset(scratch);
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        writer.Flush();
         WriteMessage(WebSocketEventType.Text, scratch.WrittenSpan);
     }
 
@@ -296,15 +303,7 @@ public sealed class GripConnection : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         EnsureWritable();
         var scratch = RentScratch();
-        var json = _json ??= new Utf8JsonWriter(scratch, ControlJsonOptions);
-        json.Reset(scratch);
-        message.WriteTo(json);
-        json.Flush();
-        if (scratch.WrittenCount + 2 > GripLimits.MaxControlMessageBytes)
-        {
-            throw new GripLimitExceededException($"The '{message.Type}' control message is {scratch.WrittenCount + 2} bytes with its 'c:' prefix; Pushpin silently ignores control messages over {GripLimits.MaxControlMessageBytes} bytes.");
-        }
-
+        message.WriteChecked(scratch, _json ??= new Utf8JsonWriter(scratch, GripControlMessage.JsonOptions));
         AppendEvent(WebSocketEventType.Text, "c:"u8, scratch.WrittenSpan);
     }
 
@@ -368,6 +367,7 @@ public sealed class GripConnection : IDisposable
 
         _disposed = true;
         _json?.Dispose();
+        _messageJson?.Dispose();
         _scratch?.Dispose();
         _events.Dispose();
     }
@@ -377,12 +377,14 @@ public sealed class GripConnection : IDisposable
         EnsureWritable();
         if (payload.Length > GripLimits.MaxReplyPayloadBytes)
         {
-            throw new GripLimitExceededException(
-                $"A {payload.Length}-byte message cannot be sent in a WebSocket-over-HTTP response: Pushpin 1.36 silently never delivers one over {GripLimits.MaxReplyPayloadBytes} bytes (plus the 'm:' prefix). Publish it to a channel the connection is subscribed to instead (IGripPublisher), which has no such limit.");
+            throw ReplyTooLarge(payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         AppendEvent(type, "m:"u8, payload);
     }
+
+    private static GripLimitExceededException ReplyTooLarge(string bytes) =>
+        new($"A message of {bytes} bytes cannot be sent in a WebSocket-over-HTTP response: Pushpin 1.36 silently never delivers one over {GripLimits.MaxReplyPayloadBytes} bytes (plus the 'm:' prefix). Publish it to a channel the connection is subscribed to instead (IGripPublisher), which has no such limit.");
 
     private void WriteFrame(WebSocketEventType type, ReadOnlySpan<byte> payload)
     {

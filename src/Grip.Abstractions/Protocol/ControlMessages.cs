@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using Grip.Internal;
 
 namespace Grip.Protocol;
 
@@ -15,6 +17,16 @@ public abstract class GripControlMessage
 
     /// <summary>The largest control message Pushpin processes, in bytes, including the <c>c:</c> prefix.</summary>
     public const int MaxEncodedLength = 16_384;
+
+    /// <summary>The largest JSON object that fits <see cref="MaxEncodedLength"/> after the 2-byte <c>c:</c> prefix.</summary>
+    public const int MaxJsonLength = MaxEncodedLength - 2;
+
+    /// <summary>
+    /// The JSON options control messages are written with: compact, and non-ASCII text written as
+    /// UTF-8 rather than <c>\uXXXX</c> escapes (as js-grip's <c>JSON.stringify</c> does), which
+    /// keeps messages small against the 16,384-byte limit. Validation is on: a message is always one object.
+    /// </summary>
+    public static JsonWriterOptions JsonOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The <c>type</c> field, for example <c>subscribe</c>.</summary>
     public abstract string Type { get; }
@@ -33,6 +45,51 @@ public abstract class GripControlMessage
         writer.WriteString("type"u8, Type);
         WriteFields(writer);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Validates the message and returns its JSON (without the <c>c:</c> prefix), exactly the bytes
+    /// <see cref="GripConnection.SendControl(GripControlMessage)"/> sends after <c>c:</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The message is invalid.</exception>
+    /// <exception cref="GripLimitExceededException">The message is over <see cref="MaxEncodedLength"/> bytes with its prefix.</exception>
+    public byte[] ToJsonUtf8()
+    {
+        using var buffer = new PooledBufferWriter();
+        WriteChecked(buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Validates the message, writes its JSON to <paramref name="output"/> with <see cref="JsonOptions"/>
+    /// and checks it against <see cref="MaxJsonLength"/>.
+    /// </summary>
+    /// <param name="output">Where the JSON goes.</param>
+    /// <param name="json">A writer created with <see cref="JsonOptions"/> to reuse, or <see langword="null"/>.</param>
+    internal int WriteChecked(PooledBufferWriter output, Utf8JsonWriter? json = null)
+    {
+        int before = output.WrittenCount;
+        if (json is null)
+        {
+            using var own = new Utf8JsonWriter(output, JsonOptions);
+            WriteTo(own);
+        }
+        else
+        {
+            json.Reset(output);
+            WriteTo(json);
+            json.Flush();
+        }
+
+        int written = output.WrittenCount - before;
+        if (written > MaxJsonLength)
+        {
+            output.Truncate(before);
+            throw new GripLimitExceededException(
+                $"The '{Type}' control message is {written + 2} bytes with its 'c:' prefix; Pushpin silently ignores control messages over {MaxEncodedLength} bytes.");
+        }
+
+        return written;
     }
 
     /// <summary>Writes the fields after <c>type</c>.</summary>
@@ -183,7 +240,7 @@ public sealed class SetMetaControlMessage(string name, string? value) : GripCont
     /// <summary>The meta name.</summary>
     public string Name { get; } = name;
 
-    /// <summary>The value, or <see langword="null"/> to delete.</summary>
+    /// <summary>The value, or <see langword="null"/> to delete (the <c>value</c> field is then omitted).</summary>
     public string? Value { get; } = value;
 
     /// <inheritdoc />
@@ -194,18 +251,17 @@ public sealed class SetMetaControlMessage(string name, string? value) : GripCont
     {
         if (string.IsNullOrEmpty(Name))
         {
-            throw new ArgumentException("A set-meta name must not be empty.", nameof(Name));
+            throw new ArgumentException("A set-meta name must not be empty (Pushpin rejects it and drops the client).", nameof(Name));
         }
     }
 
     private protected override void WriteFields(Utf8JsonWriter writer)
     {
         writer.WriteString("name"u8, Name);
-        if (Value is null)
-        {
-            writer.WriteNull("value"u8);
-        }
-        else
+
+        // Deleting omits "value": Pushpin 1.36 (Qt 5) happens to read a JSON null as absent, but a
+        // null is "wrong type" to a Qt 6 build, which kills the client 8 s later.
+        if (Value is not null)
         {
             writer.WriteString("value"u8, Value);
         }
@@ -273,6 +329,23 @@ public readonly struct GripFrameContent
     /// <summary>The bytes, for binary, ping and pong frames.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
+    /// <summary>The largest ping or pong payload (an RFC 6455 control frame carries at most 125 bytes).</summary>
+    public const int MaxControlFramePayload = 125;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the content cannot be sent.</summary>
+    internal void Validate(string paramName)
+    {
+        switch (FrameType)
+        {
+            case GripFrameType.Text when Text is null:
+                throw new ArgumentException("Text frame content has no text (a default GripFrameContent); create it with GripFrameContent.FromText.", paramName);
+            case GripFrameType.Ping or GripFrameType.Pong when Bytes.Length > MaxControlFramePayload:
+                throw new ArgumentException($"A ping or pong payload must be at most {MaxControlFramePayload} bytes (RFC 6455 control frame); this one is {Bytes.Length}.", paramName);
+            case < GripFrameType.Text or > GripFrameType.Pong:
+                throw new ArgumentOutOfRangeException(paramName, FrameType, "Unknown frame type.");
+        }
+    }
+
     /// <summary>
     /// Writes <c>content</c> or <c>content-bin</c> and always <c>message-type</c>: Pushpin defaults
     /// <c>message-type</c> to text even for <c>content-bin</c> (grip-spec §2.3 pitfall).
@@ -338,9 +411,22 @@ public sealed class KeepAliveControlMessage : GripControlMessage
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Content is not null && TimeoutSeconds < 1)
+        if (Content is not { } content)
         {
-            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, "A keep-alive timeout must be at least 1 second.");
+            return;
+        }
+
+        content.Validate(nameof(Content));
+
+        // Pushpin reads 0 as "use the default (55 s)" and refuses negative values.
+        if (TimeoutSeconds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, "A keep-alive timeout must be at least 1 second (Pushpin reads 0 as its 55 s default).");
+        }
+
+        if (Mode is not (GripKeepAliveMode.Idle or GripKeepAliveMode.Interval))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown keep-alive mode.");
         }
     }
 
@@ -363,7 +449,7 @@ public sealed class SendDelayedControlMessage(GripFrameContent content, int time
     /// <summary>The frame to send.</summary>
     public GripFrameContent Content { get; } = content;
 
-    /// <summary>The delay in seconds (at least 0).</summary>
+    /// <summary>The delay in seconds (at least 1).</summary>
     public int TimeoutSeconds { get; } = timeoutSeconds;
 
     /// <inheritdoc />
@@ -372,9 +458,12 @@ public sealed class SendDelayedControlMessage(GripFrameContent content, int time
     /// <inheritdoc />
     public override void Validate()
     {
-        if (TimeoutSeconds < 0)
+        Content.Validate(nameof(Content));
+
+        // Pushpin reads 0 as "use the default (1 s)" and refuses negative values.
+        if (TimeoutSeconds < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, "A send-delayed timeout must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, "A send-delayed timeout must be at least 1 second (Pushpin reads 0 as its 1 s default).");
         }
     }
 

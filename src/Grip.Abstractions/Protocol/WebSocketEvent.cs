@@ -16,6 +16,12 @@ public readonly struct WebSocketEvent : IEquatable<WebSocketEvent>
     /// <summary>Creates an event of a known type.</summary>
     /// <param name="type">The event type; use <see cref="CreateUnknown"/> for unknown ones.</param>
     /// <param name="content">The content, or <see langword="null"/> for an event without content.</param>
+    /// <remarks>
+    /// A <see langword="null"/> <c>byte[]</c> converts to an <em>empty</em>
+    /// <see cref="ReadOnlyMemory{T}"/>, not to a null one: <c>new WebSocketEvent(type, (byte[]?)null)</c>
+    /// and <c>cond ? bytes : null</c> both give an event with empty content (<c>TYPE 0</c>). Pass
+    /// <c>(ReadOnlyMemory&lt;byte&gt;?)null</c> or omit the argument for an event without content.
+    /// </remarks>
     public WebSocketEvent(WebSocketEventType type, ReadOnlyMemory<byte>? content = null)
     {
         if (type == WebSocketEventType.Unknown)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Grip.Protocol;
 
 /// <summary>The wire names of the event types, as UTF-8 literals.</summary>
@@ -10,6 +12,24 @@ internal static class WebSocketEventTypes
     private static readonly ReadOnlyMemory<byte> PongName = "PONG"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> CloseName = "CLOSE"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> DisconnectName = "DISCONNECT"u8.ToArray();
+
+    private static readonly ReadOnlySequence<byte>[] NameSequences =
+    [
+        default,
+        new(OpenName),
+        new(TextName),
+        new(BinaryName),
+        new(PingName),
+        new(PongName),
+        new(CloseName),
+        new(DisconnectName),
+    ];
+
+    /// <summary>The wire name of a known type as a one-segment sequence (cached: no allocation).</summary>
+    public static ReadOnlySequence<byte> GetNameSequence(WebSocketEventType type) =>
+        type is > WebSocketEventType.Unknown and <= WebSocketEventType.Disconnect
+            ? NameSequences[(int)type]
+            : throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name.");
 
     public static ReadOnlyMemory<byte> GetName(WebSocketEventType type) => type switch
     {

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Text;
 
 namespace Grip.Protocol;
 
@@ -35,17 +37,75 @@ public static class WebSocketEventWriter
     public static void WriteEvent(IBufferWriter<byte> writer, WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        WriteHeader(writer, WebSocketEventTypes.GetName(type).Span, prefix.Length + content.Length);
+        var name = WebSocketEventTypes.GetName(type).Span;
+        int length = prefix.Length + content.Length;
+
+        // Fast path: the whole event fits the span the writer already has (the usual case for
+        // small messages): one GetSpan, one Advance.
+        var span = writer.GetSpan();
+        int digits = HexDigits(length);
+        long total = (long)name.Length + 1 + digits + 2 + length + 2;
+        if (span.Length >= total)
+        {
+            name.CopyTo(span);
+            int pos = name.Length;
+            span[pos++] = (byte)' ';
+            WriteHex(span.Slice(pos, digits), (uint)length);
+            pos += digits;
+            span[pos++] = (byte)'\r';
+            span[pos++] = (byte)'\n';
+            prefix.CopyTo(span[pos..]);
+            pos += prefix.Length;
+            content.CopyTo(span[pos..]);
+            pos += content.Length;
+            span[pos++] = (byte)'\r';
+            span[pos++] = (byte)'\n';
+            writer.Advance(pos);
+            return;
+        }
+
+        WriteHeader(writer, name, length);
         WriteBytes(writer, prefix);
         WriteBytes(writer, content);
         WriteBytes(writer, "\r\n"u8);
     }
 
+    private static void WriteHex(Span<byte> destination, uint value)
+    {
+        for (int i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = "0123456789abcdef"u8[(int)(value & 0xF)];
+            value >>= 4;
+        }
+    }
+
+    /// <summary>
+    /// Writes a CLOSE event with a code (default 1000) and an optional reason:
+    /// <c>CLOSE n\r\n</c> + 2-byte big-endian code + UTF-8 reason + <c>\r\n</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The code cannot be sent (0-999, 1004-1006, 1015, 1016-2999, above 4999).</exception>
+    /// <exception cref="ArgumentException">The reason is over 123 UTF-8 bytes.</exception>
+    public static void WriteClose(IBufferWriter<byte> writer, int code = CloseCodes.Normal, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        CloseCodes.Validate(code, reason);
+        Span<byte> payload = stackalloc byte[2 + CloseCodes.MaxReasonBytes];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+        int length = 2 + (reason is null ? 0 : Encoding.UTF8.GetBytes(reason, payload[2..]));
+        WriteEvent(writer, WebSocketEventType.Close, payload[..length]);
+    }
+
     /// <summary>Writes any event, including an opaque one of unknown type.</summary>
+    /// <exception cref="ArgumentException">The event is <see langword="default"/> (it has no type name).</exception>
     public static void WriteEvent(IBufferWriter<byte> writer, in WebSocketEvent webSocketEvent)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var name = webSocketEvent.TypeName.Span;
+        if (name.IsEmpty)
+        {
+            throw new ArgumentException("The event has no type name (a default WebSocketEvent); create events with the WebSocketEvent constructors.", nameof(webSocketEvent));
+        }
+
         if (!webSocketEvent.HasContent)
         {
             WriteBytes(writer, name);

@@ -44,6 +44,25 @@ public sealed class PublishItem
             throw new ArgumentException("A publish item needs a non-empty channel.", nameof(Channel));
         }
 
+        foreach (char c in Channel)
+        {
+            if (char.IsControl(c))
+            {
+                throw new ArgumentException("A channel name must not contain control characters.", nameof(Channel));
+            }
+        }
+
+        if (Meta is not null)
+        {
+            foreach (var pair in Meta)
+            {
+                if (string.IsNullOrEmpty(pair.Key) || pair.Value is null)
+                {
+                    throw new ArgumentException("Publish meta needs non-empty names and non-null string values (Pushpin refuses other types).", nameof(Meta));
+                }
+            }
+        }
+
         if (WebSocketMessage is null && HttpStream is null && HttpResponse is null)
         {
             throw new ArgumentException("A publish item needs at least one format (ws-message, http-stream or http-response).", nameof(WebSocketMessage));
@@ -54,12 +73,23 @@ public sealed class PublishItem
     }
 
     /// <summary>Validates the item and writes it as a JSON object.</summary>
-    public void WriteTo(Utf8JsonWriter writer)
+    public void WriteTo(Utf8JsonWriter writer) => WriteTo(writer, channelPrefix: null);
+
+    /// <summary>Validates the item and writes it as a JSON object, with <paramref name="channelPrefix"/> before the channel name.</summary>
+    public void WriteTo(Utf8JsonWriter writer, string? channelPrefix)
     {
         ArgumentNullException.ThrowIfNull(writer);
         Validate();
         writer.WriteStartObject();
-        writer.WriteString("channel"u8, Channel);
+        if (string.IsNullOrEmpty(channelPrefix))
+        {
+            writer.WriteString("channel"u8, Channel);
+        }
+        else
+        {
+            writer.WriteString("channel"u8, string.Concat(channelPrefix, Channel));
+        }
+
         if (Id is not null)
         {
             writer.WriteString("id"u8, Id);
@@ -173,11 +203,17 @@ public sealed class WebSocketMessageFormat
     public string? Reason { get; }
 
     /// <summary>Checks the format.</summary>
+    /// <exception cref="ArgumentException">The close code or reason cannot be sent, or a ping/pong payload is over 125 bytes.</exception>
     public void Validate()
     {
         if (Action == WebSocketMessageAction.Close && Code is { } code)
         {
             CloseCodes.Validate(code, Reason);
+        }
+
+        if (Kind is GripFrameKind.Ping or GripFrameKind.Pong && Bytes.Length > Protocol.GripFrameContent.MaxControlFramePayload)
+        {
+            throw new ArgumentException($"A ping or pong payload must be at most {Protocol.GripFrameContent.MaxControlFramePayload} bytes (RFC 6455 control frame).", nameof(Bytes));
         }
     }
 
@@ -185,6 +221,7 @@ public sealed class WebSocketMessageFormat
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        Validate();
         writer.WriteStartObject();
         if (Action == WebSocketMessageAction.Close)
         {
@@ -243,23 +280,31 @@ public enum GripFrameKind
 /// <summary>The <c>http-stream</c> format: bytes appended to held streams, or a close.</summary>
 public sealed class HttpStreamFormat
 {
-    private HttpStreamFormat(ReadOnlyMemory<byte> content, bool close)
+    private HttpStreamFormat(ReadOnlyMemory<byte> content, string? text, bool close)
     {
         Content = content;
+        Text = text;
         IsClose = close;
     }
 
-    /// <summary>Content to append to every held stream.</summary>
-    public static HttpStreamFormat FromContent(ReadOnlyMemory<byte> content) => new(content, close: false);
+    /// <summary>Content to append to every held stream (written as <c>content-bin</c>).</summary>
+    public static HttpStreamFormat FromContent(ReadOnlyMemory<byte> content) => new(content, null, close: false);
 
-    /// <summary>UTF-8 text to append to every held stream.</summary>
-    public static HttpStreamFormat FromText(string text) => new(System.Text.Encoding.UTF8.GetBytes(text), close: false);
+    /// <summary>UTF-8 text to append to every held stream (written as <c>content</c>).</summary>
+    public static HttpStreamFormat FromText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new(System.Text.Encoding.UTF8.GetBytes(text), text, close: false);
+    }
 
     /// <summary>Ends the held streams.</summary>
-    public static HttpStreamFormat CloseStream() => new(default, close: true);
+    public static HttpStreamFormat CloseStream() => new(default, null, close: true);
 
-    /// <summary>The content.</summary>
+    /// <summary>The content bytes.</summary>
     public ReadOnlyMemory<byte> Content { get; }
+
+    /// <summary>The content as text, when created with <see cref="FromText(string)"/>.</summary>
+    public string? Text { get; }
 
     /// <summary>Whether this closes the streams.</summary>
     public bool IsClose { get; }
@@ -273,6 +318,10 @@ public sealed class HttpStreamFormat
         {
             writer.WriteString("action"u8, "close");
         }
+        else if (Text is not null)
+        {
+            writer.WriteString("content"u8, Text);
+        }
         else
         {
             writer.WriteBase64String("content-bin"u8, Content.Span);
@@ -285,11 +334,27 @@ public sealed class HttpStreamFormat
 /// <summary>The <c>http-response</c> format: the response a held long-poll request gets. A body is always sent.</summary>
 public sealed class HttpResponseFormat
 {
-    /// <summary>Creates a response with a body.</summary>
+    /// <summary>Creates a response with a binary body (written as <c>body-bin</c>).</summary>
     public HttpResponseFormat(ReadOnlyMemory<byte> body)
     {
         Body = body;
     }
+
+    private HttpResponseFormat(string text)
+    {
+        BodyText = text;
+        Body = System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>Creates a response with a text body (written as <c>body</c>).</summary>
+    public static HttpResponseFormat FromText(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new HttpResponseFormat(body);
+    }
+
+    /// <summary>The body as text, when created with <see cref="FromText(string)"/>.</summary>
+    public string? BodyText { get; }
 
     /// <summary>The status code (default 200).</summary>
     public int Code { get; init; } = 200;
@@ -297,7 +362,7 @@ public sealed class HttpResponseFormat
     /// <summary>The reason phrase, or <see langword="null"/> for the standard one.</summary>
     public string? Reason { get; init; }
 
-    /// <summary>Response headers.</summary>
+    /// <summary>Response headers, in order; a name may repeat (they are written as <c>[name, value]</c> pairs).</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
 
     /// <summary>The body (always written, even when empty: Pushpin rejects a format without one).</summary>
@@ -310,12 +375,34 @@ public sealed class HttpResponseFormat
         {
             throw new ArgumentOutOfRangeException(nameof(Code), Code, "An http-response code must be 0-999.");
         }
+
+        if (Headers is null)
+        {
+            return;
+        }
+
+        foreach (var header in Headers)
+        {
+            if (string.IsNullOrEmpty(header.Key) || header.Key.AsSpan().IndexOfAnyExcept(HeaderTokenChars) >= 0)
+            {
+                throw new ArgumentException($"Header name '{header.Key}' is not an HTTP token.", nameof(Headers));
+            }
+
+            if (header.Value is null || header.Value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                throw new ArgumentException($"The value of header '{header.Key}' is null or contains CR, LF or NUL.", nameof(Headers));
+            }
+        }
     }
+
+    private static readonly System.Buffers.SearchValues<char> HeaderTokenChars =
+        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     /// <summary>Writes the format object.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        Validate();
         writer.WriteStartObject();
         writer.WriteNumber("code"u8, Code);
         if (Reason is not null)
@@ -325,16 +412,28 @@ public sealed class HttpResponseFormat
 
         if (Headers is { Count: > 0 })
         {
-            writer.WriteStartObject("headers"u8);
+            // Pairs, not an object: keeps order and repeated names (Set-Cookie).
+            writer.WriteStartArray("headers"u8);
             foreach (var header in Headers)
             {
-                writer.WriteString(header.Key, header.Value);
+                writer.WriteStartArray();
+                writer.WriteStringValue(header.Key);
+                writer.WriteStringValue(header.Value);
+                writer.WriteEndArray();
             }
 
-            writer.WriteEndObject();
+            writer.WriteEndArray();
         }
 
-        writer.WriteBase64String("body-bin"u8, Body.Span);
+        // A body is always written: Pushpin refuses an http-response without one.
+        if (BodyText is not null)
+        {
+            writer.WriteString("body"u8, BodyText);
+        }
+        else
+        {
+            writer.WriteBase64String("body-bin"u8, Body.Span);
+        }
         writer.WriteEndObject();
     }
 }

@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Grip.Protocol;
+
+/// <summary>
+/// The grammar shared by <see cref="WebSocketEventReader"/> and
+/// <see cref="WebSocketEventSequenceReader"/>: parsing of one event line and the throw helpers.
+/// </summary>
+/// <remarks>
+/// An event is <c>type [ SP hexlen ] CRLF [ content CRLF ]</c> (grip-spec §1.3). The readers find
+/// the CRLF that ends the line (searching at most <see cref="MaxLineLength"/> + 2 bytes, so garbage
+/// without CRLF is refused after a bounded scan instead of being buffered forever), hand the line
+/// to <see cref="ParseLine"/>, and then take <c>hexlen</c> content bytes plus a CRLF that is checked,
+/// unlike Pushpin, which skips two bytes blindly.
+/// </remarks>
+internal static class WebSocketEventParser
+{
+    /// <summary>
+    /// The longest event line accepted, without its CRLF. Pushpin's longest line is
+    /// <c>DISCONNECT</c> or a type plus 8 hex digits; 256 leaves room for opaque types.
+    /// </summary>
+    public const int MaxLineLength = 256;
+
+    /// <summary>The number of bytes searched for the CRLF that ends a line.</summary>
+    public const int LineSearchLength = MaxLineLength + 2;
+
+    public const byte Space = (byte)' ';
+    public const byte CR = (byte)'\r';
+    public const byte LF = (byte)'\n';
+
+    public static ReadOnlySpan<byte> CrLf => "\r\n"u8;
+
+    /// <summary>
+    /// Reads one event at the start of <paramref name="rest"/>, which must not be empty. This is the
+    /// whole grammar over one span; every reader calls it.
+    /// </summary>
+    /// <param name="rest">The bytes from the start of the event on.</param>
+    /// <param name="isFinalBlock">Whether the body ends with <paramref name="rest"/>: an incomplete event is then an error.</param>
+    /// <param name="offset">The body offset of <paramref name="rest"/>[0], for error messages.</param>
+    /// <param name="type">The event type.</param>
+    /// <param name="typeLength">The length of the type token (it starts at 0).</param>
+    /// <param name="contentStart">Where the content starts.</param>
+    /// <param name="contentLength">The content length, or -1 when the event has no content.</param>
+    /// <param name="consumed">The length of the whole event.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.NeedMoreData"/> when the event is incomplete and more bytes may come.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static OperationStatus ReadEvent(ReadOnlySpan<byte> rest, bool isFinalBlock, long offset, out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
+    {
+        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
+        if (lineEnd < 0 || lineEnd > MaxLineLength)
+        {
+            if (isFinalBlock || rest.Length >= LineSearchLength)
+            {
+                ThrowNoLineEnd(offset, rest.Length);
+            }
+
+            return NeedMoreData(out type, out typeLength, out contentStart, out contentLength, out consumed);
+        }
+
+        contentLength = ParseLine(rest[..lineEnd], offset, out type, out typeLength);
+        contentStart = lineEnd + 2;
+        if (contentLength < 0)
+        {
+            consumed = contentStart;
+            return OperationStatus.Done;
+        }
+
+        // Long arithmetic: contentLength may be up to int.MaxValue.
+        long available = rest.Length - contentStart;
+        if (available < (long)contentLength + 2)
+        {
+            // A byte already there after the content that is not CR is an error right away.
+            if (available > contentLength && rest[contentStart + contentLength] != CR)
+            {
+                ThrowMissingCrLf(offset + contentStart + contentLength);
+            }
+
+            if (isFinalBlock)
+            {
+                ThrowTruncated(offset + contentStart, contentLength, available);
+            }
+
+            return NeedMoreData(out type, out typeLength, out contentStart, out contentLength, out consumed);
+        }
+
+        int contentEnd = contentStart + contentLength;
+        if (rest[contentEnd] != CR || rest[contentEnd + 1] != LF)
+        {
+            ThrowMissingCrLf(offset + contentEnd);
+        }
+
+        consumed = contentEnd + 2;
+        return OperationStatus.Done;
+    }
+
+    private static OperationStatus NeedMoreData(out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
+    {
+        type = WebSocketEventType.Unknown;
+        typeLength = contentStart = contentLength = consumed = 0;
+        return OperationStatus.NeedMoreData;
+    }
+
+    /// <summary>
+    /// Parses an event line (without its CRLF).
+    /// </summary>
+    /// <param name="line">The line.</param>
+    /// <param name="offset">The body offset of the line's first byte, for error messages.</param>
+    /// <param name="type">The event type (<see cref="WebSocketEventType.Unknown"/> for an opaque one).</param>
+    /// <param name="typeLength">The length of the type token.</param>
+    /// <returns>The content length, or -1 when the event has no content.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ParseLine(ReadOnlySpan<byte> line, long offset, out WebSocketEventType type, out int typeLength)
+    {
+        int space = line.IndexOf(Space);
+        var typeSpan = space < 0 ? line : line[..space];
+        type = WebSocketEventTypes.Parse(typeSpan);
+        if (type == WebSocketEventType.Unknown)
+        {
+            ValidateUnknownType(typeSpan, offset);
+        }
+
+        typeLength = typeSpan.Length;
+        return space < 0 ? -1 : ParseHexLength(line[(space + 1)..], offset + space + 1);
+    }
+
+    private static void ValidateUnknownType(ReadOnlySpan<byte> typeSpan, long offset)
+    {
+        if (typeSpan.IsEmpty)
+        {
+            ThrowFormat(offset, "the event type is empty");
+        }
+
+        for (int i = 0; i < typeSpan.Length; i++)
+        {
+            byte b = typeSpan[i];
+            if (b <= 0x20 || b >= 0x7F)
+            {
+                ThrowFormat(offset + i, $"the event type contains byte 0x{b:x2}; a type is printable ASCII without spaces");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ParseHexLength(ReadOnlySpan<byte> hex, long offset)
+    {
+        if (hex.IsEmpty)
+        {
+            ThrowFormat(offset, "the content length after the space is empty");
+        }
+
+        long length = 0;
+        for (int i = 0; i < hex.Length; i++)
+        {
+            int digit = HexValue(hex[i]);
+            if (digit < 0)
+            {
+                ThrowFormat(offset + i, $"the content length contains byte 0x{hex[i]:x2}, which is not a hexadecimal digit");
+            }
+
+            length = (length << 4) | (uint)digit;
+            if (length > int.MaxValue)
+            {
+                // The reason names no input text: it may reach a 400 response body. Offsets and
+                // single byte values are enough to find the problem.
+                ThrowFormat(offset, $"the content length overflows: more than {int.MaxValue} bytes after {i + 1} hex digits");
+            }
+        }
+
+        return (int)length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int HexValue(byte b)
+    {
+        uint d = (uint)(b - '0');
+        if (d <= 9)
+        {
+            return (int)d;
+        }
+
+        uint l = (uint)((b | 0x20) - 'a');
+        return l <= 5 ? (int)l + 10 : -1;
+    }
+
+    /// <summary>Throws for a line without CRLF (or one longer than <see cref="MaxLineLength"/>).</summary>
+    [DoesNotReturn]
+    public static void ThrowNoLineEnd(long offset, long available)
+    {
+        if (available >= LineSearchLength)
+        {
+            ThrowFormat(offset, $"no CRLF within {LineSearchLength} bytes: an event line is at most {MaxLineLength} bytes");
+        }
+
+        ThrowFormat(offset, "the event line has no CRLF (the body ends inside it)");
+    }
+
+    /// <summary>Throws for content that the body ends inside of.</summary>
+    [DoesNotReturn]
+    public static void ThrowTruncated(long contentOffset, int length, long available)
+    {
+        if (available < length)
+        {
+            ThrowFormat(contentOffset, $"the content is truncated: {length} bytes announced, {available} present");
+        }
+
+        ThrowFormat(contentOffset + length, "the content is not followed by CRLF (the body ends)");
+    }
+
+    /// <summary>Throws for content followed by something other than CRLF.</summary>
+    [DoesNotReturn]
+    public static void ThrowMissingCrLf(long offset) =>
+        ThrowFormat(offset, "the content is not followed by CRLF (the announced length does not match the content)");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowFormat(long offset, string reason) => throw new WebSocketFormatException(offset, reason);
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using Grip.Protocol;
+
+namespace Grip.Abstractions.Tests.Connection;
+
+/// <summary>
+/// The response bytes of whole batches run through GripDispatcher with a hand-written invoker
+/// (an echo handler): grip-spec §8.5's ping/pong vector and the wire side of the lifecycle.
+/// </summary>
+public class DispatcherWireTests
+{
+    [Fact]
+    public async Task Pings_are_answered_with_pongs_echoing_the_payload_in_order()
+    {
+        // pygripcontrol: [PING "ping1", PONG, TEXT "hello", PING "ping2"] -> PONG "ping1", (reply), PONG "ping2".
+        string wire = await Run("PING 5\r\nping1\r\nPONG\r\nTEXT 5\r\nhello\r\nPING 5\r\nping2\r\n");
+        Assert.Equal("PONG 5\r\nping1\r\nTEXT 7\r\nm:hello\r\nPONG 5\r\nping2\r\n", wire);
+    }
+
+    [Fact]
+    public async Task Open_is_accepted_and_messages_are_echoed_with_the_prefix()
+    {
+        Assert.Equal("OPEN\r\n", await Run("OPEN\r\n"));
+        Assert.Equal("TEXT c\r\nm:echo:hello\r\nBINARY 5\r\nm:\x00\x01\xff\r\nTEXT 2\r\nm:\r\n", await Run("TEXT a\r\necho:hello\r\nBINARY 3\r\n\x00\x01\xff\r\nTEXT\r\n"));
+    }
+
+    [Fact]
+    public async Task A_close_is_echoed_with_its_code_and_later_events_are_ignored()
+    {
+        Assert.Equal("TEXT 4\r\nm:hi\r\nCLOSE 2\r\n\x0f\xa0\r\n", await Run("TEXT 2\r\nhi\r\nCLOSE 5\r\n\x0f\xa0" + "bye\r\nTEXT 3\r\nbye\r\n"));
+        Assert.Equal("CLOSE\r\n", await Run("CLOSE\r\n"));
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_closes_with_1011_and_no_exception_text()
+    {
+        string wire = await Run("TEXT 5\r\nthrow\r\nTEXT 2\r\nhi\r\n");
+        Assert.Equal("CLOSE 17\r\n\x03\xf3" + "Internal server error\r\n", wire);
+    }
+
+    [Fact]
+    public async Task A_malformed_batch_runs_no_handler_and_writes_nothing()
+    {
+        using var connection = NewConnection();
+        var ex = await Assert.ThrowsAsync<WebSocketFormatException>(() =>
+            GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes("TEXT 2\r\nhi\r\nTEXT zz\r\n"), default, CancellationToken.None).AsTask());
+        Assert.Equal(17, ex.Offset);
+        Assert.Equal(0, connection.ResponseEvents.Length);
+    }
+
+    private static async Task<string> Run(string body)
+    {
+        using var connection = NewConnection();
+        await GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes(body), default, CancellationToken.None);
+        return Encoding.Latin1.GetString(connection.ResponseEvents.Span);
+    }
+
+    private static GripConnection NewConnection() => new("conn-1", new NoRequest(), new NoServices());
+
+    public sealed class EchoHandler;
+
+    private readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
+    {
+        public bool HasOpen => false;
+
+        public bool HasClose => false;
+
+        public EchoHandler Create(IServiceProvider services) => new();
+
+        public ValueTask OnOpenAsync(EchoHandler handler, GripConnection connection, CancellationToken cancellationToken) => default;
+
+        public ValueTask OnMessageAsync(EchoHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        {
+            if (message.IsText && message.GetText() == "throw")
+            {
+                throw new InvalidOperationException("secret detail that must not reach the client");
+            }
+
+            if (message.IsText)
+            {
+                connection.SendUtf8(message.Data.Span);
+            }
+            else
+            {
+                connection.SendBinary(message.Data.Span);
+            }
+
+            return default;
+        }
+
+        public ValueTask OnCloseAsync(EchoHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+    }
+
+    private sealed class NoRequest : IGripRequest
+    {
+        public string Path => "/";
+
+        public string QueryString => "";
+
+        public string? GetQueryValue(string name) => null;
+
+        public string? GetHeader(string name) => null;
+    }
+
+    private sealed class NoServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+}
