@@ -7,7 +7,6 @@
 // Run behind Pushpin (routes: `* 127.0.0.1:5000,over_http`):
 //   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme' dotnet run --project samples/Echo -- --urls http://127.0.0.1:5000
 using Echo;
-using Grip.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 

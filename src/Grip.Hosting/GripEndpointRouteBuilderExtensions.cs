@@ -1,11 +1,12 @@
+using Grip;
+using Grip.Hosting;
 using Grip.Hosting.Diagnostics;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Grip.Hosting;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps GripHandlers endpoints.</summary>
 public static class GripEndpointRouteBuilderExtensions

@@ -1,14 +1,14 @@
+using Grip.Hosting;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
 using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
-namespace Grip.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers GripHandlers in a service collection.</summary>
 public static class GripServiceCollectionExtensions

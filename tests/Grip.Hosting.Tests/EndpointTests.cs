@@ -3,6 +3,7 @@ using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -332,6 +333,42 @@ public class EndpointTests
         Assert.Empty(host.Probe.Calls);
         using var authed = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("X-User", "alice"));
         Assert.Equal(HttpStatusCode.OK, authed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Endpoint_builder_composes_with_rate_limiting()
+    {
+        await using var host = await GripTestHost.StartAsync(
+            services: s => s.AddRateLimiter(o =>
+            {
+                o.RejectionStatusCode = 429;
+                o.AddFixedWindowLimiter("one", w =>
+                {
+                    w.PermitLimit = 1;
+                    w.Window = TimeSpan.FromHours(1);
+                    w.QueueLimit = 0;
+                });
+            }),
+            middleware: app => app.UseRateLimiter(),
+            map: app => app.MapGripHandler<ProbeHandler>("/ws").RequireRateLimiting("one"));
+        using var first = await host.SendAsync(Events.Open);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var second = await host.SendAsync(Events.Open);
+        Assert.Equal((HttpStatusCode)429, second.StatusCode);
+        Assert.Equal(["open"], host.Probe.Calls);
+    }
+
+    [Fact]
+    public async Task Endpoint_builder_composes_with_cors()
+    {
+        await using var host = await GripTestHost.StartAsync(
+            services: s => s.AddCors(o => o.AddPolicy("proxy", p => p.WithOrigins("https://app.example").AllowAnyHeader())),
+            middleware: app => app.UseCors(),
+            map: app => app.MapGripHandler<ProbeHandler>("/ws").RequireCors("proxy"));
+        using var allowed = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("Origin", "https://app.example"));
+        Assert.Equal("https://app.example", string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Origin")));
+        using var other = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("Origin", "https://evil.example"));
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
     [Fact]

@@ -21,23 +21,97 @@ public static class GripDispatcher
 
     /// <summary>Runs one batch through the lifecycle.</summary>
     /// <exception cref="WebSocketFormatException">The batch is malformed; it is checked whole before any handler runs.</exception>
-    public static async ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
+    public static ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
         where THandler : class
         where TInvoker : struct, IGripHandlerInvoker<THandler>
     {
         ArgumentNullException.ThrowIfNull(connection);
 
         // Validate the whole batch first: a malformed batch runs no handler at all.
-        var first = ValidateBatch(events);
-        if (first == WebSocketEventType.Open)
+        int count = ValidateBatch(events, out var first);
+        // With a trace listener attached, take the path that opens a span per handler call.
+        if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected || GripActivities.IsEnabled)
+        {
+            return DispatchBatchAsync<THandler, TInvoker>(connection, events, count, first, invoker, cancellationToken);
+        }
+
+        // The common request: one client message. Run it without an async state machine; only a
+        // handler that really goes asynchronous pays for one (AwaitMessageAsync).
+        ValueTask pending;
+        try
+        {
+            var handler = invoker.Create(connection.Services);
+            pending = invoker.OnMessageAsync(handler, connection, new GripMessage(first.Type == WebSocketEventType.Text, first.Content), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnMessageFault(connection, ex);
+            return default;
+        }
+        catch (OperationCanceledException ex)
+        {
+            // The request was cancelled: surface it through the task, as the async path does.
+            return ValueTask.FromException(ex);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            return default;
+        }
+
+        return AwaitMessageAsync(pending, connection, cancellationToken);
+    }
+
+    private static async ValueTask AwaitMessageAsync(ValueTask pending, GripConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnMessageFault(connection, ex);
+        }
+    }
+
+    private static void OnMessageFault(GripConnection connection, Exception exception)
+    {
+        connection.RecordFault(exception);
+        if (!connection.IsClosing)
+        {
+            connection.Close(CloseCodes.InternalError, InternalErrorReason);
+        }
+    }
+
+    private static async ValueTask DispatchBatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, int count, WebSocketEvent first, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
+        if (first.Type == WebSocketEventType.Open)
         {
             connection.IsOpening = true;
         }
 
         THandler? handler = null;
-        var reader = new WebSocketEventReader(events);
-        while (reader.Read(out var e))
+
+        // Most batches carry one event: dispatch the one the validation pass already parsed
+        // instead of parsing the body a second time.
+        var reader = new WebSocketEventReader(count == 1 ? default : events);
+        bool pending = count == 1;
+        while (true)
         {
+            WebSocketEvent e;
+            if (pending)
+            {
+                e = first;
+                pending = false;
+            }
+            else if (!reader.Read(out e))
+            {
+                break;
+            }
+
             if (connection.IsClosing || connection.IsRejected)
             {
                 break;
@@ -55,6 +129,7 @@ public static class GripDispatcher
                     connection.WriteOpen();
                     if (invoker.HasOpen)
                     {
+                        var span = GripActivities.StartHandler<THandler>("open", connection);
                         try
                         {
                             handler ??= invoker.Create(connection.Services);
@@ -62,10 +137,15 @@ public static class GripDispatcher
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
+                            GripActivities.Fail(span, ex);
                             connection.RecordFault(ex);
                             connection.DiscardEvents();
                             connection.RejectInternal();
                             return;
+                        }
+                        finally
+                        {
+                            span?.Dispose();
                         }
                     }
 
@@ -79,6 +159,8 @@ public static class GripDispatcher
 
                 case WebSocketEventType.Text:
                 case WebSocketEventType.Binary:
+                {
+                    var span = GripActivities.StartHandler<THandler>("message", connection);
                     try
                     {
                         handler ??= invoker.Create(connection.Services);
@@ -87,14 +169,16 @@ public static class GripDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        connection.RecordFault(ex);
-                        if (!connection.IsClosing)
-                        {
-                            connection.Close(CloseCodes.InternalError, InternalErrorReason);
-                        }
+                        GripActivities.Fail(span, ex);
+                        OnMessageFault(connection, ex);
+                    }
+                    finally
+                    {
+                        span?.Dispose();
                     }
 
                     break;
+                }
 
                 case WebSocketEventType.Ping:
                     connection.WritePong(e.Content.Span);
@@ -126,6 +210,7 @@ public static class GripDispatcher
             return;
         }
 
+        var span = GripActivities.StartHandler<THandler>("close", connection);
         try
         {
             handler ??= invoker.Create(connection.Services);
@@ -134,24 +219,29 @@ public static class GripDispatcher
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The connection is ending anyway; record the fault for logging.
+            GripActivities.Fail(span, ex);
             connection.RecordFault(ex);
+        }
+        finally
+        {
+            span?.Dispose();
         }
     }
 
-    private static WebSocketEventType ValidateBatch(ReadOnlyMemory<byte> events)
+    /// <summary>Parses the whole batch (throwing on malformed input); returns the event count and the first event.</summary>
+    private static int ValidateBatch(ReadOnlyMemory<byte> events, out WebSocketEvent first)
     {
         var reader = new WebSocketEventReader(events);
-        WebSocketEventType first = WebSocketEventType.Unknown;
-        bool any = false;
+        first = default;
+        int count = 0;
         while (reader.Read(out var e))
         {
-            if (!any)
+            if (count++ == 0)
             {
-                first = e.Type;
-                any = true;
+                first = e;
             }
         }
 
-        return first;
+        return count;
     }
 }

@@ -138,6 +138,13 @@ internal static class HandlerEmitter
 
     private static void EmitCreate(SourceWriter w, HandlerModel model)
     {
+        if (!NeedsInstance(model))
+        {
+            // Every handler method is static: no instance is created, so dispatch allocates nothing.
+            w.WriteLine("public " + model.FullyQualifiedName + " Create(global::System.IServiceProvider services) => null!;");
+            return;
+        }
+
         if (model.ConstructorParameters.Count == 0)
         {
             w.WriteLine("public " + model.FullyQualifiedName + " Create(global::System.IServiceProvider services) => new " + model.FullyQualifiedName + "();");
@@ -166,6 +173,24 @@ internal static class HandlerEmitter
         w.Indent();
         w.WriteLine(method is null ? "default;" : invoke + "(handler, connection" + extraArgument + ", cancellationToken);");
         w.Unindent();
+    }
+
+    private static bool NeedsInstance(HandlerModel model)
+    {
+        if (model.Open is { IsStatic: false } || model.Close is { IsStatic: false })
+        {
+            return true;
+        }
+
+        foreach (var method in model.Messages)
+        {
+            if (!method.IsStatic)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasTypedRoutes(HandlerModel model)

@@ -1,7 +1,7 @@
 namespace Grip.Hosting;
 
 /// <summary>
-/// GripHandlers settings. <see cref="GripServiceCollectionExtensions.AddGrip(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration, Action{GripOptions}?)"/>
+/// GripHandlers settings. <see cref="Microsoft.Extensions.DependencyInjection.GripServiceCollectionExtensions.AddGrip(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration, Action{GripOptions}?)"/>
 /// binds them from the <c>GRIP_URL</c> and <c>GRIP_VERIFY_KEY</c> variables and the <c>Grip</c>
 /// configuration section (docs/configuration.md), and validates them at start-up.
 /// </summary>

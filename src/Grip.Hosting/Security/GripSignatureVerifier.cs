@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -25,13 +26,26 @@ public enum GripSignatureStatus
 /// </summary>
 public sealed class GripSignatureVerifier
 {
+    /// <summary>
+    /// Pushpin signs every request with claims <c>exp</c> (whole seconds) and <c>iss</c> only, so all
+    /// requests within the same second carry the same token. Tokens that verified are remembered
+    /// until their <c>exp</c>: a repeat costs a lookup instead of a signature check. Only valid tokens
+    /// enter (nobody can fill it without the key) and it is bounded.
+    /// </summary>
+    private const int MaxCachedTokens = 256;
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters[] _parameters;
+    private readonly ConcurrentDictionary<string, DateTime> _validTokens = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _clockSkew;
 
     internal GripSignatureVerifier(IEnumerable<(GripSecurityKey Key, string? Issuer)> keys, TimeProvider timeProvider, TimeSpan clockSkew)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        _clockSkew = clockSkew;
         _parameters = keys.Select(k => CreateParameters(k.Key, k.Issuer, timeProvider, clockSkew)).ToArray();
     }
 
@@ -56,6 +70,16 @@ public sealed class GripSignatureVerifier
             return (GripSignatureStatus.Invalid, "no verify key is configured");
         }
 
+        if (_validTokens.TryGetValue(gripSig, out DateTime expires))
+        {
+            if (_timeProvider.GetUtcNow().UtcDateTime < expires + _clockSkew)
+            {
+                return (GripSignatureStatus.Valid, null);
+            }
+
+            _validTokens.TryRemove(gripSig, out _);
+        }
+
         if (!_handler.CanReadToken(gripSig))
         {
             return (GripSignatureStatus.Invalid, "Grip-Sig is not a compact JWS");
@@ -67,6 +91,7 @@ public sealed class GripSignatureVerifier
             var result = await _handler.ValidateTokenAsync(gripSig, parameters).ConfigureAwait(false);
             if (result.IsValid)
             {
+                Remember(gripSig, result.SecurityToken);
                 return (GripSignatureStatus.Valid, null);
             }
 
@@ -74,6 +99,21 @@ public sealed class GripSignatureVerifier
         }
 
         return (GripSignatureStatus.Invalid, reason ?? "rejected");
+    }
+
+    private void Remember(string token, SecurityToken? validated)
+    {
+        if (validated is not JsonWebToken { ValidTo: var validTo } || validTo == DateTime.MinValue)
+        {
+            return;
+        }
+
+        if (_validTokens.Count >= MaxCachedTokens)
+        {
+            _validTokens.Clear();
+        }
+
+        _validTokens[token] = DateTime.SpecifyKind(validTo, DateTimeKind.Utc);
     }
 
     private static string Describe(Exception? exception) => exception switch
@@ -84,7 +124,7 @@ public sealed class GripSignatureVerifier
         SecurityTokenInvalidAlgorithmException => "algorithm does not match the configured key",
         SecurityTokenSignatureKeyNotFoundException => "signature does not verify",
         SecurityTokenInvalidSignatureException => "signature does not verify",
-        SecurityTokenMalformedException => "malformed token",
+        SecurityTokenMalformedException or ArgumentException => "malformed token",
         SecurityTokenNotYetValidException => "token not yet valid",
         null => "rejected",
         _ => "rejected (" + exception.GetType().Name + ")",

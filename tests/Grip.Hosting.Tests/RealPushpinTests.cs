@@ -1,0 +1,172 @@
+using System.Net.WebSockets;
+using System.Text;
+using Grip.Hosting.Tests.Infrastructure;
+using Grip.Publishing;
+using Grip.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Grip.Hosting.Tests;
+
+/// <summary>
+/// Hosting and the publisher against a real Pushpin 1.36: real Grip-Sig tokens, the real
+/// WebSocket-over-HTTP exchange and the real publish endpoint.
+/// </summary>
+public sealed class RealPushpinTests : IAsyncLifetime
+{
+    private PushpinProcess? _pushpin;
+    private WebApplication? _origin;
+    private HandlerProbe _probe = new();
+
+    private PushpinProcess Pushpin => _pushpin!;
+
+    private IGripPublisher Publisher => _origin!.Services.GetRequiredService<IGripPublisher>();
+
+    public async Task InitializeAsync()
+    {
+        int originPort = FakeProxy.UnusedPort();
+        _pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [$"127.0.0.1:{originPort}"] });
+        _origin = await StartOriginAsync(originPort, Pushpin.GripUrl, _probe);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_origin is not null)
+        {
+            await _origin.StopAsync();
+            await _origin.DisposeAsync();
+        }
+
+        if (_pushpin is not null)
+        {
+            await _pushpin.DisposeAsync();
+        }
+    }
+
+    private static async Task<WebApplication> StartOriginAsync(int port, string gripUrl, HandlerProbe probe)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GRIP_URL"] = gripUrl,
+            ["Grip:Publisher:RetryBaseDelay"] = "00:00:00.050",
+        });
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(probe);
+        builder.Services.AddGrip(builder.Configuration);
+        var app = builder.Build();
+        probe.OnOpen = c =>
+        {
+            c.Subscribe("room");
+            c.SubscribeToOwnChannel();
+            probe.Calls.Enqueue("id:" + c.Id);
+        };
+        app.MapGripHandler<ProbeHandler>("/ws");
+        await app.StartAsync();
+        return app;
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync()
+    {
+        var socket = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await socket.ConnectAsync(new Uri(Pushpin.ClientUri, "/ws"), cts.Token);
+        return socket;
+    }
+
+    private static async Task<string> ReceiveTextAsync(ClientWebSocket socket, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cts.Token);
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return result.MessageType == WebSocketMessageType.Close ? "<close>" : Encoding.UTF8.GetString(message.ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Signed_round_trip_through_pushpin_and_publish_to_channel_and_connection()
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("echo:hello", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
+        Assert.Contains("open", _probe.Calls);
+
+        // The echo came back after OPEN's subscriptions were applied: publishing now reaches the client.
+        await Publisher.PublishAsync("room", "broadcast");
+        Assert.Equal("broadcast", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
+
+        string id = _probe.Calls.First(c => c.StartsWith("id:", StringComparison.Ordinal))[3..];
+        await Publisher.PublishToConnectionAsync(id, "direct");
+        Assert.Equal("direct", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
+
+        await Publisher.PublishBinaryAsync("room", new byte[] { 1, 2, 3 });
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var buffer = new byte[16];
+            var result = await socket.ReceiveAsync(buffer, cts.Token);
+            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+            Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..result.Count]);
+        }
+
+        await Publisher.PublishCloseAsync("room", 4001, "pubclose");
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var result = await socket.ReceiveAsync(new byte[16], cts.Token);
+            Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+            Assert.Equal((WebSocketCloseStatus)4001, socket.CloseStatus);
+            Assert.Equal("pubclose", socket.CloseStatusDescription);
+        }
+    }
+
+    [Fact]
+    public async Task Pushpin_accepts_every_format_the_publisher_writes()
+    {
+        // Several items of every format in one request; Pushpin answers 400 to anything it cannot read.
+        await Publisher.PublishAsync(
+        [
+            new PublishItem("a") { Id = "1", WebSocketMessage = WebSocketMessageFormat.FromText("t") },
+            new PublishItem("a") { Id = "2", PrevId = "1", Meta = new Dictionary<string, string> { ["sender"] = "x" }, WebSocketMessage = WebSocketMessageFormat.FromBinary(new byte[] { 0, 1 }) },
+            new PublishItem("a") { WebSocketMessage = WebSocketMessageFormat.Ping("p"u8.ToArray()) },
+            new PublishItem("a") { WebSocketMessage = WebSocketMessageFormat.Pong() },
+            new PublishItem("a") { WebSocketMessage = WebSocketMessageFormat.CloseConnection(4000, "bye") },
+            new PublishItem("s") { HttpStream = HttpStreamFormat.FromText("line\n") },
+            new PublishItem("s") { HttpStream = HttpStreamFormat.CloseStream() },
+            new PublishItem("r") { HttpResponse = new HttpResponseFormat(ReadOnlyMemory<byte>.Empty) { Code = 204, Headers = [new("X-A", "b")] } },
+        ]);
+    }
+
+    [Fact]
+    public async Task Origin_with_another_key_refuses_pushpin_and_no_handler_runs()
+    {
+        var probe = new HandlerProbe();
+        int port = FakeProxy.UnusedPort();
+        await using var other = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [$"127.0.0.1:{port}"] });
+        string wrongUrl = other.ControlUri + "?iss=" + Uri.EscapeDataString(other.SigIssuer) + "&key=not-the-key";
+        var origin = await StartOriginAsync(port, wrongUrl, probe);
+        try
+        {
+            using var socket = new ClientWebSocket();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var ex = await Assert.ThrowsAnyAsync<WebSocketException>(() => socket.ConnectAsync(new Uri(other.ClientUri, "/ws"), cts.Token));
+            Assert.Contains("401", ex.Message + ex.InnerException?.Message, StringComparison.Ordinal);
+            Assert.Empty(probe.Calls);
+        }
+        finally
+        {
+            await origin.StopAsync();
+            await origin.DisposeAsync();
+        }
+    }
+}
