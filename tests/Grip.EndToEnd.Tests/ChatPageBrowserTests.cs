@@ -1,4 +1,5 @@
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Testing;
 using Microsoft.Playwright;
 
 namespace Grip.EndToEnd.Tests;
@@ -13,6 +14,7 @@ public sealed class ChatPageBrowserTests(ChatJitFixture fixture) : IClassFixture
     public async Task Two_pages_exchange_messages_through_the_proxy()
     {
         var d = fixture.Deployment;
+        await AptPackages.EnsureCommandAsync("chromium", "chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
