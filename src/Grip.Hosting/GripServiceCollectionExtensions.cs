@@ -53,6 +53,7 @@ public static class GripServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<GripMetrics>();
         services.TryAddSingleton<GripRuntime>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
         services.TryAddSingleton<IGripPublisher, GripPublisher>();
 
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

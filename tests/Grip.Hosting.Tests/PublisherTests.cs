@@ -63,6 +63,37 @@ public class PublisherTests
         Assert.Equal(Base64UrlEncoder.Encode(expected), parts[2]);
     }
 
+    [Fact]
+    public async Task Jwt_auth_with_an_ec_private_key_is_es256()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        string key = "base64:" + Convert.ToBase64String(Encoding.UTF8.GetBytes(ec.ExportPkcs8PrivateKeyPem()));
+        await using var proxy = await FakeProxy.StartAsync();
+        using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri + "?iss=me&key=" + Uri.EscapeDataString(key) });
+        await Publisher(services).PublishAsync("c", "x");
+        string token = Assert.Single(proxy.Requests).Headers["Authorization"]["Bearer ".Length..];
+        var jwt = new JsonWebToken(token);
+        Assert.Equal("ES256", jwt.Alg);
+        Assert.Equal("me", jwt.Issuer);
+        string[] parts = token.Split('.');
+        Assert.True(ec.VerifyData(
+            Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]),
+            Base64UrlEncoder.DecodeBytes(parts[2]),
+            System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
+    [Fact]
+    public async Task Jwt_is_reused_until_half_its_lifetime()
+    {
+        await using var proxy = await FakeProxy.StartAsync();
+        using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri + "?iss=pushpin&key=changeme" });
+        await Publisher(services).PublishAsync("c", "x");
+        await Publisher(services).PublishAsync("c", "y");
+        var auth = proxy.Requests.Select(r => r.Headers["Authorization"]).ToArray();
+        Assert.Equal(auth[0], auth[1]);
+    }
+
     [Theory]
     [InlineData("?key=token", "Bearer token")]
     [InlineData("", null)]

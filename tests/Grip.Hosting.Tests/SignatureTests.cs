@@ -4,6 +4,7 @@ using System.Text;
 using Grip.Configuration;
 using Grip.Hosting.Security;
 using Grip.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
@@ -173,6 +174,21 @@ public class SignatureEndpointTests
         }
 
         Assert.Equal(["open", "open", "open"], host.Probe.Calls);
+    }
+}
+
+public class SignatureVerifierFromDiTests
+{
+    [Fact]
+    public async Task The_configured_verifier_is_available_from_di_for_other_endpoints()
+    {
+        await using var host = await GripTestHost.StartAsync();
+        var verifier = host.App.Services.GetRequiredService<GripSignatureVerifier>();
+        Assert.True(verifier.IsEnabled);
+        Assert.Equal(1, verifier.KeyCount);
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(host.ValidSig())).Status);
+        Assert.Equal(GripSignatureStatus.Missing, (await verifier.VerifyAsync(null)).Status);
+        Assert.Equal(GripSignatureStatus.Invalid, (await verifier.VerifyAsync("x.y.z")).Status);
     }
 }
 

@@ -114,7 +114,11 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
                 metrics.HandlerDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("grip.handler", HandlerName));
             }
 
-            int eventCount = RecordEvents(body, connection);
+            // A second look at the batch only when someone consumes what it yields.
+            bool observe = activity is not null || metrics.Events.Enabled || metrics.BatchSize.Enabled ||
+                metrics.Closes.Enabled || metrics.Disconnects.Enabled || logger.IsEnabled(LogLevel.Debug);
+            int eventCount = observe ? RecordEvents(body) : -1;
+            RecordOutcome(connection);
             activity?.SetTag("grip.events", eventCount);
             foreach (var fault in connection.Faults)
             {
@@ -124,7 +128,10 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
 
             // 6. The response.
             await WriteResponseAsync(context, connection).ConfigureAwait(false);
-            Log.BatchDispatched(logger, connectionId, eventCount, HandlerName, connection.ResponseEvents.Length);
+            if (eventCount >= 0)
+            {
+                Log.BatchDispatched(logger, connectionId, eventCount, HandlerName, connection.ResponseEvents.Length);
+            }
         }
         finally
         {
@@ -241,7 +248,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         }
     }
 
-    private int RecordEvents(ReadOnlyMemory<byte> body, GripConnection connection)
+    private int RecordEvents(ReadOnlyMemory<byte> body)
     {
         int count = 0;
         bool countTypes = metrics.Events.Enabled;
@@ -265,6 +272,11 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         }
 
         metrics.BatchSize.Record(count);
+        return count;
+    }
+
+    private void RecordOutcome(GripConnection connection)
+    {
         if (connection.IsOpening)
         {
             if (connection.IsRejected)
@@ -277,8 +289,6 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
                 metrics.Opens.Add(1);
             }
         }
-
-        return count;
     }
 
     private static string TypeName(WebSocketEventType type) => type switch

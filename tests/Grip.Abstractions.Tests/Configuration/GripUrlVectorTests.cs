@@ -21,6 +21,8 @@ public class GripUrlVectorTests
         // Only one trailing slash goes.
         { "http://localhost:5561//", "http://localhost:5561/", null, null, null, null, null, null },
         { "http://localhost:5561/", "http://localhost:5561", null, null, null, null, null, null },
+        // IPv6 hosts keep their brackets.
+        { "http://[::1]:5561/?iss=pushpin&key=k", "http://[::1]:5561", "pushpin", "k", null, null, null, null },
         // Percent-encoded user info and values are decoded.
         { "http://us%40er:p%3Ass@localhost:5561/?key=a%26b", "http://localhost:5561", null, "a&b", "us@er", "p:ss", null, null },
     };
