@@ -52,7 +52,7 @@ public sealed class GeneratorSnapshotTests
                 public ValueTask<ReadOnlyMemory<byte>> Binary(ReadOnlyMemory<byte> data) => new(data);
 
                 [OnClose]
-                public static void Close(GripConnection connection, CloseStatus status, IAudit audit) => audit.Write(status.ToString());
+                public static void Close(GripConnection connection, CloseStatus status, IAudit audit, [Microsoft.Extensions.DependencyInjection.FromKeyedServices("backup")] IAudit backup) => audit.Write(status.ToString());
             }
             """;
         GeneratorHarness.VerifyScenario("AllBindings", ["Grip.Demo.ChatHandler.g.cs"], source);
@@ -151,6 +151,22 @@ public sealed class GeneratorSnapshotTests
             }
             """;
         GeneratorHarness.VerifyScenario("Fallback", ["Grip.Demo.Broken.g.cs"], source);
+    }
+
+    [Fact]
+    public void A_static_only_handler_creates_no_instance()
+    {
+        const string source = """
+            using System;
+            using Grip;
+            namespace Demo;
+            public sealed partial class Counter
+            {
+                [OnMessage] public static void Bytes(ReadOnlyMemory<byte> data) { }
+                [OnMessage] public static ReadOnlyMemory<byte> Text(string text, GripConnection connection) => System.Text.Encoding.UTF8.GetBytes(text);
+            }
+            """;
+        GeneratorHarness.VerifyScenario("StaticOnly", ["Grip.Demo.Counter.g.cs"], source);
     }
 
     [Fact]

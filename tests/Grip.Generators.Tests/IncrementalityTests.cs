@@ -45,6 +45,17 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void A_change_only_an_analyzer_reports_on_leaves_the_source_step_unchanged()
+    {
+        // Close(1000) -> Close(999) turns on GRIP0010 (ConstantArgumentAnalyzer); the generator's model is the same.
+        var bodyOnly = Rerun(
+            Handler.Replace("[OnMessage] public string Echo(string text) => text;", "[OnMessage] public string Echo(string text, GripConnection c) { c.Close(1000); return text; }", StringComparison.Ordinal),
+            Handler.Replace("[OnMessage] public string Echo(string text) => text;", "[OnMessage] public string Echo(string text, GripConnection c) { c.Close(999); return text; }", StringComparison.Ordinal));
+        GeneratorHarness.AssertStepsCached(bodyOnly);
+        Assert.All(bodyOnly.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+    }
+
+    [Fact]
     public void An_attribute_argument_changed_modifies_the_model()
     {
         var run = Rerun(Handler, Handler.Replace("[OnMessage(\"a\")]", "[OnMessage(\"b\")]", StringComparison.Ordinal));

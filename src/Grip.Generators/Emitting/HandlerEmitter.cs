@@ -14,6 +14,7 @@ internal static class HandlerEmitter
     private const string CancellationToken = "global::System.Threading.CancellationToken";
     private const string Support = "global::Grip.GripHandlerSupport";
     private const string ServiceExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
+    private const string KeyedServiceExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions";
     private const string InvokerName = "__GripInvoker";
 
     private static readonly string GeneratedCode =
@@ -442,8 +443,16 @@ internal static class HandlerEmitter
         }
     }
 
-    private static string ServiceExpression(ParameterModel parameter, string provider) =>
-        ServiceExtensions + (parameter.Kind == ParameterKind.OptionalService ? ".GetService<" : ".GetRequiredService<") + parameter.Type + ">(" + provider + ")";
+    private static string ServiceExpression(ParameterModel parameter, string provider)
+    {
+        bool optional = parameter.Kind == ParameterKind.OptionalService;
+        if (parameter.ServiceKey is { } key)
+        {
+            return KeyedServiceExtensions + (optional ? ".GetKeyedService<" : ".GetRequiredKeyedService<") + parameter.Type + ">(" + provider + ", " + key + ")";
+        }
+
+        return ServiceExtensions + (optional ? ".GetService<" : ".GetRequiredService<") + parameter.Type + ">(" + provider + ")";
+    }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

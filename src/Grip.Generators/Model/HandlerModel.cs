@@ -77,7 +77,8 @@ internal enum ReplyKind
 /// <param name="JsonTypeIndex">Index into <see cref="HandlerModel.JsonTypes"/> for a JSON message, else -1.</param>
 /// <param name="IsReferenceType">Whether a null check applies to a deserialized value.</param>
 /// <param name="AllowsNull">Whether the parameter is nullable-annotated (optional service, nullable message).</param>
-internal sealed record ParameterModel(ParameterKind Kind, string Type, int JsonTypeIndex, bool IsReferenceType, bool AllowsNull);
+/// <param name="ServiceKey">For a keyed service ([FromKeyedServices(key)]), the key as a C# literal; else null.</param>
+internal sealed record ParameterModel(ParameterKind Kind, string Type, int JsonTypeIndex, bool IsReferenceType, bool AllowsNull, string? ServiceKey = null);
 
 /// <param name="Name">The method name.</param>
 /// <param name="IsStatic">Static methods are called on the type, not the instance.</param>

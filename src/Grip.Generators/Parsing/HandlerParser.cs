@@ -336,6 +336,13 @@ internal static class HandlerParser
         List<string> jsonTypes,
         List<Diagnostic> diagnostics)
     {
+        // A type the compiler cannot resolve is already a compile error (CS0246): skip the method
+        // quietly rather than pile a second, misleading diagnostic on top.
+        if (method.ReturnType.TypeKind == TypeKind.Error || method.Parameters.Any(static p => p.Type.TypeKind == TypeKind.Error))
+        {
+            return null;
+        }
+
         int errorsBefore = CountErrors(diagnostics);
         string? unreachable = method switch
         {
@@ -669,6 +676,23 @@ internal static class HandlerParser
             problem = "'" + type.ToDisplayString() + "' is neither a framework parameter (GripConnection, CancellationToken, CloseStatus), a message, nor a service (services are classes or interfaces resolved from dependency injection)";
         }
 
+        string? key = null;
+        if (problem is null && FindServiceKey(parameter, out var keyConstant))
+        {
+            key = keyConstant switch
+            {
+                { Kind: TypedConstantKind.Primitive, Value: string s } => SymbolDisplay.FormatLiteral(s, quote: true),
+                { Kind: TypedConstantKind.Primitive, Value: int i } => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                { Kind: TypedConstantKind.Enum, Type: { } enumType, Value: { } v } =>
+                    "(" + enumType.ToDisplayString(FullyQualified) + ")" + System.Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (key is null)
+            {
+                problem = "the [FromKeyedServices] key must be a string, int or enum constant";
+            }
+        }
+
         if (problem is not null)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, parameter.Locations.FirstOrDefault(), parameter.Name, owner, problem));
@@ -679,7 +703,25 @@ internal static class HandlerParser
         // would be a warning in generated code.
         bool optional = type.NullableAnnotation == NullableAnnotation.Annotated;
         string name = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
-        return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, name, -1, true, optional);
+        return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, name, -1, true, optional, key);
+    }
+
+    /// <summary>Finds [Microsoft.Extensions.DependencyInjection.FromKeyedServices(key)] on a parameter.</summary>
+    private static bool FindServiceKey(IParameterSymbol parameter, out TypedConstant key)
+    {
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "FromKeyedServicesAttribute" } attributeClass
+                && attributeClass.ContainingNamespace.ToDisplayString() == "Microsoft.Extensions.DependencyInjection"
+                && attribute.ConstructorArguments.Length == 1)
+            {
+                key = attribute.ConstructorArguments[0];
+                return true;
+            }
+        }
+
+        key = default;
+        return false;
     }
 
     private static void CheckOverlap(MethodModel model, IMethodSymbol method, List<(MethodModel Model, IMethodSymbol Symbol)> earlier, List<Diagnostic> diagnostics)

@@ -62,4 +62,16 @@ public sealed class GRIP0001Tests
         """,
         Verify.Diagnostic("GRIP0001").WithLocation(1).WithArguments("name", "H constructor", "'string' is not a service; messages are parameters of [OnMessage] methods"),
         Verify.Diagnostic("GRIP0001").WithLocation(0).WithArguments("data", "M", "'byte[]' is a message type, but only an [OnMessage] method receives a message (and only one)"));
+
+    [Fact]
+    public Task A_keyed_service_with_an_unsupported_key_is_reported() => Verify.VerifyAsync("""
+        using Grip;
+        using Grip.Publishing;
+        using Microsoft.Extensions.DependencyInjection;
+        public partial class H
+        {
+            [OnOpen] public void Open([FromKeyedServices("a")] IGripPublisher ok, [FromKeyedServices(typeof(int))] IGripPublisher {|#0:bad|}) { }
+        }
+        """,
+        Verify.Diagnostic("GRIP0001").WithLocation(0).WithArguments("bad", "Open", "the [FromKeyedServices] key must be a string, int or enum constant"));
 }

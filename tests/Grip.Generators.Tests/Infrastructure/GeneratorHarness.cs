@@ -16,7 +16,8 @@ internal static class GeneratorHarness
 {
     private const string RegenerateVariable = "GRIP_REGENERATE_SNAPSHOTS";
 
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+    // The strictest settings generated code must pass: preview language, strict mode, warning level 9999.
+    public static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Preview).WithFeatures([new("strict", "true")]);
 
     public static ImmutableArray<MetadataReference> References { get; } =
     [
@@ -33,6 +34,7 @@ internal static class GeneratorHarness
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999,
                 specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress }));
 
     /// <summary>

@@ -81,9 +81,23 @@ internal sealed class TestRequest(string path = "/ws", string query = "", Dictio
 }
 
 /// <summary>A minimal service provider: what the generated code needs is IServiceProvider.GetService.</summary>
-internal sealed class TestServices : IServiceProvider
+internal sealed class TestServices : Microsoft.Extensions.DependencyInjection.IKeyedServiceProvider
 {
     private readonly Dictionary<Type, object> _services = [];
+    private readonly Dictionary<(Type, object), object> _keyed = [];
+
+    public TestServices AddKeyed<T>(object key, T service)
+        where T : class
+    {
+        _keyed[(typeof(T), key)] = service;
+        return this;
+    }
+
+    public object? GetKeyedService(Type serviceType, object? serviceKey) =>
+        serviceKey is not null && _keyed.TryGetValue((serviceType, serviceKey), out object? s) ? s : null;
+
+    public object GetRequiredKeyedService(Type serviceType, object? serviceKey) =>
+        GetKeyedService(serviceType, serviceKey) ?? throw new InvalidOperationException($"No keyed service {serviceType.Name} '{serviceKey}'.");
 
     public TestServices Add<T>(T service)
         where T : class

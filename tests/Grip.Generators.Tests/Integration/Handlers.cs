@@ -21,6 +21,11 @@ public sealed class Greeting : IGreeting
     public string Greet(string name) => "hello " + name;
 }
 
+public sealed class LoudGreeting : IGreeting
+{
+    public string Greet(string name) => "HELLO " + name.ToUpperInvariant();
+}
+
 public sealed partial class LifecycleHandler(CallLog log)
 {
     [OnOpen]
@@ -100,10 +105,10 @@ public partial class ServicesHandler(IGreeting greeting)
     }
 
     [OnMessage]
-    public string Message(string name, CallLog log, IGripPublisher? publisher)
+    public string Message(string name, CallLog log, IGripPublisher? publisher, [Microsoft.Extensions.DependencyInjection.FromKeyedServices("loud")] IGreeting? loud)
     {
         log.Calls.Add("publisher " + (publisher is null ? "missing" : "present"));
-        return greeting.Greet(name);
+        return loud is null ? greeting.Greet(name) : loud.Greet(name);
     }
 }
 

@@ -213,6 +213,13 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_keyed_service_comes_from_FromKeyedServices()
+    {
+        var c = await Dispatch.RunAsync<ServicesHandler>(Wire.Batch((Text, "bob")), Services().AddKeyed<IGreeting>("loud", new LoudGreeting()));
+        Assert.Equal(["TEXT m:HELLO BOB"], Wire.Describe(c));
+    }
+
+    [Fact]
     public async Task A_missing_required_service_is_a_fault_that_closes_with_1011()
     {
         var c = await Dispatch.RunAsync<ServicesHandler>(Wire.Batch((Text, "bob")), new TestServices());
