@@ -1,5 +1,6 @@
 using Grip;
 using Grip.Hosting;
+using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,6 +41,7 @@ public static class GripEndpointRouteBuilderExtensions
             Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
         }
 
+        services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);
         var endpoint = new GripEndpoint<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);

@@ -1,4 +1,5 @@
 using Grip.Hosting;
+using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
 using Grip.Publishing;
@@ -26,6 +27,17 @@ public static class GripServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton<IConfigureOptions<GripOptions>>(new GripOptionsBinder(configuration));
+        services.Configure<GripDevelopmentProxyOptions>(proxy =>
+        {
+            // Grip:DevelopmentProxy:Enabled = true/false overrides the Development-environment default.
+            string? enabled = configuration["Grip:DevelopmentProxy:Enabled"];
+            if (enabled is not null)
+            {
+                proxy.Enabled = bool.TryParse(enabled, out bool value)
+                    ? value
+                    : throw new InvalidOperationException($"Grip:DevelopmentProxy:Enabled must be true or false, not '{enabled}'.");
+            }
+        });
         return services.AddGripCore(configure);
     }
 
@@ -54,7 +66,19 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton<GripMetrics>();
         services.TryAddSingleton<GripRuntime>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
-        services.TryAddSingleton<IGripPublisher, GripPublisher>();
+        services.TryAddSingleton<GripPublisher>();
+
+        // The development proxy (docs/development-proxy.md) is registered always and runs only when
+        // GripDevelopmentProxyState says so; then publishes go to its in-memory hub unless a real
+        // proxy is configured.
+        services.AddGripDevelopmentProxy();
+        services.TryAddSingleton<IGripPublisher>(static sp =>
+        {
+            var state = sp.GetRequiredService<GripDevelopmentProxyState>();
+            return state.IsActive && sp.GetRequiredService<GripRuntime>().Targets.Count == 0
+                ? new DevelopmentProxyPublisher(sp.GetRequiredService<DevelopmentProxyHub>())
+                : sp.GetRequiredService<GripPublisher>();
+        });
 
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("grip-publish", static (pipeline, context) =>

@@ -94,6 +94,28 @@ public class PublisherTests
         Assert.Equal(auth[0], auth[1]);
     }
 
+    [Fact]
+    public async Task Jwt_is_renewed_after_half_its_lifetime()
+    {
+        await using var proxy = await FakeProxy.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GRIP_URL"] = proxy.BaseUri + "?iss=pushpin&key=changeme",
+        }).Build();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time).AddGrip(configuration).BuildServiceProvider();
+        var publisher = Publisher(services);
+        await publisher.PublishAsync("c", "1");
+        time.Advance(TimeSpan.FromMinutes(4));
+        await publisher.PublishAsync("c", "2");
+        time.Advance(TimeSpan.FromMinutes(2));
+        await publisher.PublishAsync("c", "3");
+        var tokens = proxy.Requests.Select(r => new JsonWebToken(r.Headers["Authorization"]["Bearer ".Length..])).ToArray();
+        Assert.Equal(tokens[0].EncodedToken, tokens[1].EncodedToken);
+        Assert.NotEqual(tokens[0].EncodedToken, tokens[2].EncodedToken);
+        Assert.Equal(time.GetUtcNow().AddMinutes(10).ToUnixTimeSeconds(), new DateTimeOffset(tokens[2].ValidTo).ToUnixTimeSeconds());
+    }
+
     [Theory]
     [InlineData("?key=token", "Bearer token")]
     [InlineData("", null)]

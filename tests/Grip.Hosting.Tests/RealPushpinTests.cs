@@ -64,6 +64,8 @@ public sealed class RealPushpinTests : IAsyncLifetime
         {
             c.Subscribe("room");
             c.SubscribeToOwnChannel();
+            c.Subscribe("others", Grip.Protocol.GripFilters.SkipSelf);
+            c.Meta.Set("User", "alice");
             probe.Calls.Enqueue("id:" + c.Id);
         };
         app.MapGripHandler<ProbeHandler>("/ws");
@@ -122,6 +124,9 @@ public sealed class RealPushpinTests : IAsyncLifetime
         Assert.Equal("echo:hello", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
         Assert.Contains("open", _probe.Calls);
 
+        // Set-Meta-User on the OPEN response came back from Pushpin as Meta-User on a signed request.
+        Assert.Equal("alice", _probe.LastMeta!["user"]);
+
         // The echo came back after OPEN's subscriptions were applied: publishing now reaches the client.
         await Publisher.PublishAsync("room", "broadcast");
         Assert.Equal("broadcast", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));
@@ -147,6 +152,32 @@ public sealed class RealPushpinTests : IAsyncLifetime
             Assert.Equal((WebSocketCloseStatus)4001, socket.CloseStatus);
             Assert.Equal("pubclose", socket.CloseStatusDescription);
         }
+    }
+
+    [Fact]
+    public async Task Publish_to_others_skips_the_sender_in_one_call()
+    {
+        _probe.OnMessage = async (c, m) => await c.PublishToOthersAsync("others", m.GetText());
+        using var a = await ConnectAsync();
+        using var b = await ConnectAsync();
+
+        // Make sure both handshakes (and their subscriptions) are done: each gets its own direct message.
+        var ids = _probe.Calls.Where(x => x.StartsWith("id:", StringComparison.Ordinal)).Select(x => x[3..]).ToArray();
+        Assert.Equal(2, ids.Length);
+        foreach (string id in ids)
+        {
+            await Publisher.PublishToConnectionAsync(id, "ready");
+        }
+
+        Assert.Equal("ready", await ReceiveTextAsync(a, TimeSpan.FromSeconds(10)));
+        Assert.Equal("ready", await ReceiveTextAsync(b, TimeSpan.FromSeconds(10)));
+
+        await a.SendAsync("from-a"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("from-a", await ReceiveTextAsync(b, TimeSpan.FromSeconds(10)));
+        await b.SendAsync("from-b"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        // Had the skip-self filter failed, "from-a" would arrive at a before "from-b".
+        Assert.Equal("from-b", await ReceiveTextAsync(a, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

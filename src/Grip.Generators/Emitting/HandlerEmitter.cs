@@ -318,10 +318,24 @@ internal static class HandlerEmitter
         w.WriteLine("// " + (method.MessageType is null ? string.Empty : "[OnMessage(" + Literal(method.MessageType) + ")] ") + model.TypeName + "." + method.Name);
         using (w.Block(signature))
         {
+            // A typed route whose message does not deserialize goes to the untyped text handler, if the class has one.
+            string? fallback = null;
+            if (method.MessageType is not null)
+            {
+                for (int i = 0; i < model.Messages.Count; i++)
+                {
+                    if (model.Messages[i].TakesText && model.Messages[i].MessageType is null)
+                    {
+                        fallback = "InvokeMessage" + Number(i) + "(handler, connection, message, cancellationToken)";
+                        break;
+                    }
+                }
+            }
+
             var arguments = new List<string>();
             foreach (var parameter in method.Parameters)
             {
-                arguments.Add(ArgumentExpression(w, parameter, method, isAsync));
+                arguments.Add(ArgumentExpression(w, parameter, method, isAsync, fallback));
             }
 
             string receiver = method.IsStatic ? model.FullyQualifiedName : "handler";
@@ -352,7 +366,7 @@ internal static class HandlerEmitter
         }
     }
 
-    private static string ArgumentExpression(SourceWriter w, ParameterModel parameter, MethodModel method, bool isAsync)
+    private static string ArgumentExpression(SourceWriter w, ParameterModel parameter, MethodModel method, bool isAsync, string? fallback)
     {
         switch (parameter.Kind)
         {
@@ -379,10 +393,13 @@ internal static class HandlerEmitter
                 return "message";
         }
 
-        // A JSON message: deserialize with the context's metadata; bad JSON closes with 1007.
-        string exit = isAsync
-            ? "await " + Support + ".CloseInvalidMessage(connection).ConfigureAwait(false);" + "\n" + "return;"
-            : "return " + Support + ".CloseInvalidMessage(connection);";
+        // A JSON message: deserialize with the context's metadata. A message that does not fit the
+        // type goes to the untyped text handler when there is one, else closes with 1007.
+        string exit = fallback is not null
+            ? (isAsync ? "await " + fallback + ".ConfigureAwait(false);" + "\n" + "return;" : "return " + fallback + ";")
+            : isAsync
+                ? "await " + Support + ".CloseInvalidMessage(connection).ConfigureAwait(false);" + "\n" + "return;"
+                : "return " + Support + ".CloseInvalidMessage(connection);";
         string json = "s_json" + Number(parameter.JsonTypeIndex);
         w.WriteLine(parameter.Type + (parameter.IsReferenceType && !parameter.AllowsNull ? "?" : string.Empty) + " value;");
         using (w.Block("try"))

@@ -1,3 +1,4 @@
+using Grip.Hosting.Development;
 using Grip.Hosting.Security;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace Grip.Hosting;
 /// <summary>The validated configuration in ready-to-use form: publish targets and the signature verifier.</summary>
 internal sealed class GripRuntime
 {
-    public GripRuntime(IOptions<GripOptions> options, TimeProvider timeProvider)
+    public GripRuntime(IOptions<GripOptions> options, TimeProvider timeProvider, GripDevelopmentProxyState? developmentProxy = null)
     {
         Options = options.Value;
         var resolved = GripResolvedConfiguration.Resolve(Options);
@@ -17,7 +18,15 @@ internal sealed class GripRuntime
         }
 
         Targets = resolved.Targets;
-        Verifier = new GripSignatureVerifier(resolved.VerifyKeys, timeProvider, Options.SignatureClockSkew);
+        var verifyKeys = resolved.VerifyKeys;
+        if (developmentProxy is { IsActive: true })
+        {
+            // The development proxy signs every request like Pushpin does, with its own key.
+            var proxy = developmentProxy.Options;
+            verifyKeys = [.. verifyKeys, (GripSecurityKeys.Create("base64:" + Convert.ToBase64String(proxy.SignatureKey)), proxy.SignatureIssuer)];
+        }
+
+        Verifier = new GripSignatureVerifier(verifyKeys, timeProvider, Options.SignatureClockSkew);
         TimeProvider = timeProvider;
     }
 

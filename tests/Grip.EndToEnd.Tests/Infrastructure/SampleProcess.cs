@@ -13,6 +13,7 @@ public enum SampleApp
 {
     Echo,
     Chat,
+    PubSub,
 }
 
 /// <summary>How a sample is started: the JIT build (<c>dotnet Chat.dll</c>) or the Native AOT executable.</summary>
@@ -39,6 +40,9 @@ public sealed class SampleProcess : IAsyncDisposable
         Runtime = runtime;
         Port = port;
     }
+
+    /// <summary>The base64 token key the PubSub sample is started with (32 bytes).</summary>
+    public const string PubSubTestKey = "cHViLXN1Yi1lbmQtdG8tZW5kLXRlc3Qta2V5LTMyYnl0ZXM=";
 
     public SampleApp App { get; }
 
@@ -67,7 +71,7 @@ public sealed class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the sample on <paramref name="port"/> and waits until it accepts connections.</summary>
-    public static async Task<SampleProcess> StartAsync(SampleApp app, SampleRuntime runtime, int port, string gripUrl, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<SampleProcess> StartAsync(SampleApp app, SampleRuntime runtime, int port, string? gripUrl, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = SampleBinaries.CreateStartInfo(app, runtime);
         info.ArgumentList.Add("--urls");
@@ -75,10 +79,25 @@ public sealed class SampleProcess : IAsyncDisposable
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
-        info.Environment["GRIP_URL"] = gripUrl;
+        if (gripUrl is null)
+        {
+            // No proxy configured: in Development the sample serves WebSockets through its development proxy.
+            info.Environment.Remove("GRIP_URL");
+        }
+        else
+        {
+            info.Environment["GRIP_URL"] = gripUrl;
+        }
+
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment.Remove("GRIP_VERIFY_KEY");
+        if (app == SampleApp.PubSub)
+        {
+            // The token key every PubSub instance shares (outside Development the sample requires one).
+            info.Environment["PubSub__TokenKey"] = PubSubTestKey;
+        }
+
         if (environment is not null)
         {
             foreach (var pair in environment)

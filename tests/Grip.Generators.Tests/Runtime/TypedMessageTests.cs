@@ -87,6 +87,16 @@ public sealed class TypedMessageTests
         Assert.Equal([expected], Wire.Describe(c));
     }
 
+    [Theory]
+    [InlineData("""{"op":"chat.send","text":5}""")]
+    [InlineData("""{"op":"chat.send","text":"x"} trailing""")]
+    public async Task A_matched_message_that_does_not_deserialize_goes_to_the_untyped_fallback(string json)
+    {
+        var c = await Dispatch.RunAsync<TypedWithFallbackHandler>(Wire.Batch((Text, json), (Text, """{"op":"chat.send","text":"later"}""")));
+        Assert.Equal(["TEXT m:fallback:" + json, "TEXT m:typed:later"], Wire.Describe(c));
+        Assert.Empty(c.Faults);
+    }
+
     [Fact]
     public async Task An_untyped_JSON_handler_takes_every_text_message_as_its_type()
     {

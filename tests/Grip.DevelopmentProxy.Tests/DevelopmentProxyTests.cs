@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Grip.Publishing;
+
+namespace Grip.DevelopmentProxy.Tests;
+
+/// <summary>
+/// The development proxy against a real Kestrel app and real ClientWebSocket clients: every
+/// request goes through WebSocket-over-HTTP, signed, as with Pushpin.
+/// </summary>
+public sealed class DevelopmentProxyTests : IAsyncLifetime
+{
+    private TestOrigin _origin = null!;
+
+    public async Task InitializeAsync() => _origin = await TestOrigin.StartAsync();
+
+    public async Task DisposeAsync() => await _origin.DisposeAsync();
+
+    [Fact]
+    public async Task Open_accepts_and_delivers_the_welcome_then_echoes_text()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        Assert.Equal("welcome", await ReceiveTextAsync(client));
+
+        await SendTextAsync(client, "hello ✓");
+        Assert.Equal("echo:hello ✓", await ReceiveTextAsync(client));
+    }
+
+    [Fact]
+    public async Task Binary_and_empty_messages_round_trip()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+
+        await client.SendAsync(new byte[] { 0, 1, 0xff, 13, 10 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (type, data) = await ReceiveAsync(client);
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(new byte[] { 0, 1, 0xff, 13, 10 }, data);
+
+        await SendTextAsync(client, "");
+        Assert.Equal("empty", await ReceiveTextAsync(client));
+    }
+
+    [Fact]
+    public async Task Every_request_is_signed_and_carries_the_connection_id_and_meta()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await SendTextAsync(client, "whoami");
+        string reply = await ReceiveTextAsync(client);
+        Assert.StartsWith("meta:u-", reply, StringComparison.Ordinal);
+
+        string[] seen;
+        lock (_origin.SeenHeaders)
+        {
+            seen = [.. _origin.SeenHeaders];
+        }
+
+        Assert.True(seen.Length >= 2);
+        foreach (string line in seen)
+        {
+            string[] parts = line.Split('|');
+            Assert.Equal(3, parts[0].Split('.').Length); // a compact JWS
+            Assert.Matches("^[0-9a-f-]{36}$", parts[1]);
+        }
+
+        // Set-Meta-user from the OPEN response comes back as Meta-user on the next request.
+        Assert.Contains(seen, l => l.Split('|')[2].StartsWith("u-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rejection_is_relayed_to_the_client_handshake()
+    {
+        using var client = new ClientWebSocket();
+        client.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(_origin.WebSocketUri("/ws?reject=1"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, client.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task A_requested_subprotocol_is_negotiated()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"), "chat.v1", "other");
+        Assert.Equal("chat.v1", client.SubProtocol);
+    }
+
+    [Fact]
+    public async Task Client_close_runs_OnClose_and_is_echoed_with_the_code()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await client.CloseAsync((WebSocketCloseStatus)4000, "client bye", CancellationToken.None);
+        Assert.Equal(4000, (int)client.CloseStatus!.Value);
+        await WaitUntilAsync(() => Closes().Contains("close 4000 client bye"));
+    }
+
+    [Fact]
+    public async Task Origin_close_reaches_the_client_with_code_and_reason()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await SendTextAsync(client, "close-me");
+        var result = await client.ReceiveAsync(new byte[64], CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(4001, (int)result.CloseStatus!.Value);
+        Assert.Equal("bye now", result.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task Dropping_the_client_sends_DISCONNECT_and_runs_OnClose_once()
+    {
+        var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        int before = Closes().Count(c => c == "disconnect");
+        client.Abort();
+        client.Dispose();
+        await WaitUntilAsync(() => Closes().Count(c => c == "disconnect") == before + 1);
+    }
+
+    [Fact]
+    public async Task Publish_reaches_subscribers_and_skip_self_skips_the_sender()
+    {
+        using var alice = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var bob = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(alice);
+        await ReceiveTextAsync(bob);
+
+        // A plain publish reaches both.
+        await _origin.Publisher.PublishAsync("room", "to everyone");
+        Assert.Equal("to everyone", await ReceiveTextAsync(alice));
+        Assert.Equal("to everyone", await ReceiveTextAsync(bob));
+
+        // Publish-to-others from alice reaches bob only; alice's next message is her own echo.
+        await SendTextAsync(alice, "others:hi bob");
+        Assert.Equal("hi bob", await ReceiveTextAsync(bob));
+        await SendTextAsync(alice, "ping-after");
+        Assert.Equal("echo:ping-after", await ReceiveTextAsync(alice));
+    }
+
+    [Fact]
+    public async Task Published_close_closes_subscribers()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await _origin.Publisher.PublishCloseAsync("room", 4002, "pubclose");
+        var result = await client.ReceiveAsync(new byte[64], CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(4002, (int)result.CloseStatus!.Value);
+        Assert.Equal("pubclose", result.CloseStatusDescription);
+    }
+
+    private static List<string> Closes()
+    {
+        lock (EchoHandler.Closes)
+        {
+            return [.. EchoHandler.Closes];
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Task SendTextAsync(ClientWebSocket client, string text) =>
+        client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
+    {
+        var (type, data) = await ReceiveAsync(client);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        return Encoding.UTF8.GetString(data);
+    }
+
+    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(ClientWebSocket client)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await client.ReceiveAsync(buffer, cts.Token);
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, message.ToArray());
+            }
+        }
+    }
+}

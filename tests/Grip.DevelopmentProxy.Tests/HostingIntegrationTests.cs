@@ -1,0 +1,96 @@
+using System.Net.WebSockets;
+using System.Text;
+using Grip.Publishing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Grip.DevelopmentProxy.Tests;
+
+/// <summary>A handler implemented by hand the way the generator implements it.</summary>
+internal sealed class HandWrittenHandler : IGripHandler
+{
+    public static ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken) =>
+        GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, events, default, cancellationToken);
+}
+
+/// <summary>
+/// The development proxy as a user meets it: AddGrip + MapGripHandler in the Development
+/// environment with no GRIP_URL, real Kestrel, real ClientWebSocket. Requests are signed with the
+/// development key and verified by the hosting layer like any proxy's.
+/// </summary>
+public sealed class HostingIntegrationTests
+{
+    private static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddGrip(builder.Configuration);
+        var app = builder.Build();
+        app.MapGripHandler<HandWrittenHandler>("/api/echo");
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
+    }
+
+    [Fact]
+    public async Task In_Development_without_GRIP_URL_WebSockets_work_with_nothing_else_running()
+    {
+        var (app, address) = await StartAsync("Development");
+        await using var _ = app;
+        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        Assert.Equal("welcome", await ReceiveTextAsync(client));
+        await client.SendAsync("hi"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("echo:hi", await ReceiveTextAsync(client));
+
+        // IGripPublisher is the in-memory one: publishes reach the connection.
+        await app.Services.GetRequiredService<IGripPublisher>().PublishAsync("room", "published");
+        Assert.Equal("published", await ReceiveTextAsync(client));
+    }
+
+    [Fact]
+    public async Task In_Production_the_development_proxy_never_runs()
+    {
+        var (app, address) = await StartAsync("Production", new() { ["Grip:AllowUnsignedRequests"] = "true" });
+        await using var _ = app;
+        using var client = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_configured_GRIP_URL_turns_the_development_proxy_off_in_Development()
+    {
+        var (app, address) = await StartAsync("Development", new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme" });
+        await using var _ = app;
+        using var client = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task It_can_be_forced_on_outside_Development()
+    {
+        var (app, address) = await StartAsync("Staging", new() { ["Grip:DevelopmentProxy:Enabled"] = "true" });
+        await using var _ = app;
+        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        Assert.Equal("welcome", await ReceiveTextAsync(client));
+    }
+
+    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        var result = await client.ReceiveAsync(buffer, cts.Token);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+    }
+}

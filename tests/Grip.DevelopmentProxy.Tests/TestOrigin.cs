@@ -1,0 +1,197 @@
+using System.Net.WebSockets;
+using Grip.Hosting.Development;
+using Grip.Protocol;
+using Grip.Publishing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Grip.DevelopmentProxy.Tests;
+
+/// <summary>
+/// A handler written by hand against the runtime contract (the generator is tested elsewhere):
+/// subscribes to "room" with skip-self, echoes text, rejects "?reject=1", closes on "close-me".
+/// </summary>
+internal sealed class EchoHandler
+{
+    public static readonly List<string> Closes = [];
+}
+
+internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
+{
+    public bool HasOpen => true;
+
+    public bool HasClose => true;
+
+    public EchoHandler Create(IServiceProvider services) => new();
+
+    public ValueTask OnOpenAsync(EchoHandler handler, GripConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.Request.GetQueryValue("reject") == "1")
+        {
+            connection.Reject(401, "no token");
+            return ValueTask.CompletedTask;
+        }
+
+        if (connection.RequestedSubprotocols.Contains("chat.v1"))
+        {
+            connection.AcceptSubprotocol("chat.v1");
+        }
+
+        connection.Meta.Set("user", "u-" + connection.Id[..8]);
+        connection.Subscribe("room", GripFilters.SkipSelf);
+        connection.Send("welcome");
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask OnMessageAsync(EchoHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+    {
+        if (!message.IsText)
+        {
+            connection.SendBinary(message.Data.Span);
+            return;
+        }
+
+        string text = message.GetText();
+        switch (text)
+        {
+            case "close-me":
+                connection.Close(4001, "bye now");
+                break;
+            case "whoami":
+                connection.Send("meta:" + connection.Meta["user"]);
+                break;
+            case "":
+                connection.Send("empty");
+                break;
+            default:
+                if (text.StartsWith("others:", StringComparison.Ordinal))
+                {
+                    await connection.PublishToOthersAsync("room", text[7..], cancellationToken);
+                }
+                else
+                {
+                    connection.Send("echo:" + text);
+                }
+
+                break;
+        }
+    }
+
+    public ValueTask OnCloseAsync(EchoHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+    {
+        lock (EchoHandler.Closes)
+        {
+            EchoHandler.Closes.Add(status.ToString());
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
+{
+    public string Path => request.Path.Value ?? "/";
+
+    public string QueryString => request.QueryString.Value ?? string.Empty;
+
+    public string? GetQueryValue(string name) => request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+
+    public string? GetHeader(string name) => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+}
+
+/// <summary>A real Kestrel app on a free loopback port with the development proxy in front of the handler.</summary>
+internal sealed class TestOrigin : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestOrigin(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public Uri HttpAddress { get; private set; } = new("http://127.0.0.1");
+
+    public Uri WebSocketUri(string pathAndQuery) => new("ws://" + HttpAddress.Authority + pathAndQuery);
+
+    public IGripPublisher Publisher => _app.Services.GetRequiredService<IGripPublisher>();
+
+    public List<string> SeenHeaders { get; } = [];
+
+    public static async Task<TestOrigin> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddGripDevelopmentProxy(o => o.Enabled = true);
+        builder.Services.AddGripDevelopmentPublisher();
+        var app = builder.Build();
+        var origin = new TestOrigin(app);
+        app.Services.GetRequiredService<GripDevelopmentProxyPaths>().Add("/ws");
+        app.MapPost("/ws", async (HttpContext context) =>
+        {
+            lock (origin.SeenHeaders)
+            {
+                origin.SeenHeaders.Add(context.Request.Headers["Grip-Sig"].ToString() + "|" + context.Request.Headers["Connection-Id"] + "|" + context.Request.Headers["Meta-user"]);
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            var meta = new GripMeta(context.Request.Headers
+                .Where(h => h.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
+                .Select(h => new KeyValuePair<string, string>(h.Key[5..], h.Value.ToString())));
+            using var connection = new GripConnection(context.Request.Headers["Connection-Id"].ToString(), new HttpGripRequest(context.Request), context.RequestServices, meta);
+            await GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, body.ToArray(), default, context.RequestAborted);
+            if (connection.IsRejected)
+            {
+                context.Response.StatusCode = connection.RejectStatusCode!.Value;
+                await context.Response.WriteAsync(connection.RejectBody ?? string.Empty, context.RequestAborted);
+                return;
+            }
+
+            context.Response.Headers.ContentType = "application/websocket-events";
+            if (connection.IsOpening)
+            {
+                context.Response.Headers["Sec-WebSocket-Extensions"] = "grip";
+                if (connection.Subprotocol is { } p)
+                {
+                    context.Response.Headers["Sec-WebSocket-Protocol"] = p;
+                }
+            }
+
+            foreach (var change in connection.Meta.Changes)
+            {
+                context.Response.Headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+            }
+
+            await context.Response.Body.WriteAsync(connection.ResponseEvents, context.RequestAborted);
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        origin.HttpAddress = new Uri(address);
+        return origin;
+    }
+
+    public static async Task<ClientWebSocket> ConnectAsync(Uri uri, params string[] subprotocols)
+    {
+        var client = new ClientWebSocket();
+        foreach (string p in subprotocols)
+        {
+            client.Options.AddSubProtocol(p);
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(uri, cts.Token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
