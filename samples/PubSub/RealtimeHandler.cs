@@ -94,26 +94,34 @@ public sealed partial class RealtimeHandler(PubSubTokens tokens, IGripPublisher 
         await publisher.PublishAsync(CreateItem(message, connection.Id), cancellationToken);
     }
 
-    /// <summary>Everything that is not a known action: malformed JSON or an unknown action. The connection stays open.</summary>
+    /// <summary>
+    /// Everything the typed routes did not take: text that is not a JSON object, an unknown action, or
+    /// a known action whose fields have the wrong shape. The connection stays open.
+    /// </summary>
     [OnMessage]
     public static void Unknown(GripConnection connection, string text)
     {
-        bool isJson;
+        string? action = null;
+        bool isObject = false;
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(text);
-            isJson = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+            isObject = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+            if (isObject && document.RootElement.TryGetProperty("action", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                action = value.GetString();
+            }
         }
         catch (System.Text.Json.JsonException)
         {
-            isJson = false;
         }
 
-        connection.SendJson(
-            isJson
-                ? new ErrorMessage("unknown-action", "The 'action' must be subscribe, unsubscribe or publish.")
-                : new ErrorMessage("malformed-json", "Messages are JSON objects with an 'action'."),
-            PubSubJsonContext.Default.ErrorMessage);
+        var error = !isObject
+            ? new ErrorMessage("malformed-json", "Messages are JSON objects with an 'action'.")
+            : action is "subscribe" or "unsubscribe" or "publish"
+                ? new ErrorMessage("invalid-message", $"The '{action}' message has a field of the wrong type.")
+                : new ErrorMessage("unknown-action", "The 'action' must be subscribe, unsubscribe or publish.");
+        connection.SendJson(error, PubSubJsonContext.Default.ErrorMessage);
     }
 
     /// <summary>One publish item with three formats: the same message reaches WebSocket, SSE and long-poll subscribers.</summary>

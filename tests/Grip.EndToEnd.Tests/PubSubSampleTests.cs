@@ -159,6 +159,8 @@ public static class PubSubScenarios
         Assert.Equal("""{"action":"error","code":"malformed-json","message":"Messages are JSON objects with an \u0027action\u0027."}""", await frank.ReceiveTextAsync());
         await frank.SendTextAsync("""{"action":"dance"}""");
         Assert.Contains("\"code\":\"unknown-action\"", await frank.ReceiveTextAsync(), StringComparison.Ordinal);
+        await frank.SendTextAsync("""{"action":"publish","channel":"news","name":7}""");
+        Assert.Contains("\"code\":\"invalid-message\"", await frank.ReceiveTextAsync(), StringComparison.Ordinal);
         await frank.SendTextAsync("""{"action":"subscribe","channel":"bad channel!"}""");
         Assert.Contains("\"code\":\"invalid-channel\"", await frank.ReceiveTextAsync(), StringComparison.Ordinal);
         await SubscribeAsync(frank, "still-open");

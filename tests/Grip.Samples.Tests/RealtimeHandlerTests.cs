@@ -62,6 +62,10 @@ public sealed class RealtimeHandlerTests : IAsyncLifetime
         Assert.Contains("\"code\":\"channel-not-allowed\"", await client.ReceiveTextAsync(), StringComparison.Ordinal);
         await client.SendTextAsync("nope");
         Assert.Contains("\"code\":\"malformed-json\"", await client.ReceiveTextAsync(), StringComparison.Ordinal);
+        await client.SendTextAsync("""{"action":"subscribe","channel":5}""");
+        Assert.Contains("\"code\":\"invalid-message\"", await client.ReceiveTextAsync(), StringComparison.Ordinal);
+        await client.SendTextAsync("""{"action":"dance"}""");
+        Assert.Contains("\"code\":\"unknown-action\"", await client.ReceiveTextAsync(), StringComparison.Ordinal);
         Assert.Empty(client.Subscriptions);
     }
 }

@@ -632,14 +632,18 @@ internal static class HandlerParser
     private static bool ContextHasType(INamedTypeSymbol context, ITypeSymbol type)
     {
         // [JsonSerializable] may sit on any partial part of the context, or on a base context.
+        // This runs for every JSON type of every handler on every edit, over every attribute of the
+        // context: the cheap name test comes first so the display string is built only for a match.
+        var wanted = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         for (INamedTypeSymbol? c = context; c is not null; c = c.BaseType)
         {
             foreach (var attribute in c.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute"
+                if (attribute.AttributeClass is { Name: "JsonSerializableAttribute" } attributeClass
                     && attribute.ConstructorArguments.Length == 1
                     && attribute.ConstructorArguments[0].Value is ITypeSymbol listed
-                    && SymbolEqualityComparer.Default.Equals(listed, type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
+                    && SymbolEqualityComparer.Default.Equals(listed, wanted)
+                    && attributeClass.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute")
                 {
                     return true;
                 }
