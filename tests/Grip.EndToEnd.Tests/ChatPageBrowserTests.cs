@@ -1,18 +1,31 @@
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Testing;
 using Microsoft.Playwright;
 
 namespace Grip.EndToEnd.Tests;
 
-/// <summary>The chat page in headless Chromium: two pages talk through Pushpin to the Chat sample.</summary>
+/// <summary>The chat page in headless Chromium: two pages talk through Pushpin to the Chat sample (JIT build).</summary>
 public sealed class ChatPageBrowserTests(ChatJitFixture fixture) : IClassFixture<ChatJitFixture>
+{
+    [Fact]
+    public Task Two_pages_exchange_messages_through_the_proxy() => ChatPageScenario.TwoPagesExchangeMessagesAsync(fixture.Deployment);
+}
+
+/// <summary>The same page served by the Native AOT executable.</summary>
+public sealed class ChatPageBrowserAotTests(ChatAotFixture fixture) : IClassFixture<ChatAotFixture>
+{
+    [AotFact]
+    public Task Two_pages_exchange_messages_through_the_proxy() => ChatPageScenario.TwoPagesExchangeMessagesAsync(fixture.Deployment);
+}
+
+internal static class ChatPageScenario
 {
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    [Fact]
-    public async Task Two_pages_exchange_messages_through_the_proxy()
+    public static async Task TwoPagesExchangeMessagesAsync(SampleDeployment d)
     {
-        var d = fixture.Deployment;
+        await AptPackages.EnsureCommandAsync("chromium", "chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {

@@ -115,7 +115,9 @@ public abstract class ProtocolConformanceTests<TFixture>(TFixture fixture) : ICl
         Assert.Equal(GripDispatcher.InternalErrorReason, r.CloseDescription);
         var fault = Assert.Single(fixture.Probe.For(tag).Faults);
         var limit = Assert.IsType<GripLimitExceededException>(fault);
-        Assert.Contains("32767-byte message", limit.Message, StringComparison.Ordinal);
+        // The message names the size that was refused and the limit.
+        Assert.Contains("32767", limit.Message, StringComparison.Ordinal);
+        Assert.Contains(GripLimits.MaxReplyPayloadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), limit.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class PushpinFixtureTests
         await owner.WaitForExitAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Directory.Exists($"/proc/{runner}") && !IsZombie(runner) && DateTime.UtcNow < deadline)
+        while (((Directory.Exists($"/proc/{runner}") && !IsZombie(runner)) || pushpin.IsRunning) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }

@@ -59,9 +59,6 @@ public sealed class PushpinProcess : IAsyncDisposable
         wait $p
         """;
 
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-    private static bool s_installChecked;
-
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly DirectoryInfo _directory;
@@ -153,7 +150,7 @@ public sealed class PushpinProcess : IAsyncDisposable
             throw new ArgumentException("Give at least one origin target or route line.", nameof(options));
         }
 
-        await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+        await AptPackages.EnsureCommandAsync("pushpin", "pushpin", cancellationToken).ConfigureAwait(false);
 
         // Free ports are picked by binding port 0 and releasing it, so another process may grab one
         // before Pushpin binds it. When that happens Pushpin does not come up: try again with new ports.
@@ -468,40 +465,81 @@ public sealed class PushpinProcess : IAsyncDisposable
         return port;
     }
 
-    private static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
+    private static string JsonString(string value)
     {
-        if (s_installChecked)
+        var sb = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
         {
-            return;
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: sb.Append(c); break;
+            }
         }
 
-        await InstallLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return sb.Append('"').ToString();
+    }
+
+    private sealed class PushpinStartException(string message) : Exception(message);
+
+    private static class NativeMethods
+    {
+        public const int SigTerm = 15;
+
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Kill(int pid, int signal);
+    }
+}
+
+// Kept in this file so a test project can link PushpinProcess.cs alone.
+/// <summary>
+/// Installs what an end-to-end test needs on a fresh Debian machine: <c>apt-get update</c> once per
+/// test run, then <c>apt-get install -y</c>, only for commands that are not on PATH.
+/// </summary>
+public static class AptPackages
+{
+    private static readonly SemaphoreSlim Lock = new(1, 1);
+    private static readonly HashSet<string> Checked = new(StringComparer.Ordinal);
+    private static bool s_updated;
+
+    /// <summary>Makes sure <paramref name="command"/> is on PATH, installing <paramref name="package"/> if it is not.</summary>
+    /// <exception cref="InvalidOperationException">apt-get failed, or the command is still missing afterwards.</exception>
+    public static async Task EnsureCommandAsync(string command, string package, CancellationToken cancellationToken = default)
+    {
+        await Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (s_installChecked)
+            if (Checked.Contains(command) || IsOnPath(command))
             {
+                Checked.Add(command);
                 return;
             }
 
-            if (!IsOnPath("pushpin"))
+            if (!s_updated)
             {
                 await RunAsync("apt-get", ["update"], cancellationToken).ConfigureAwait(false);
-                await RunAsync("apt-get", ["install", "-y", "pushpin"], cancellationToken).ConfigureAwait(false);
-                if (!IsOnPath("pushpin"))
-                {
-                    throw new InvalidOperationException("apt-get install -y pushpin succeeded but 'pushpin' is still not on PATH.");
-                }
+                s_updated = true;
             }
 
-            s_installChecked = true;
+            await RunAsync("apt-get", ["install", "-y", package], cancellationToken).ConfigureAwait(false);
+            if (!IsOnPath(command))
+            {
+                throw new InvalidOperationException($"apt-get install -y {package} succeeded but '{command}' is still not on PATH.");
+            }
+
+            Checked.Add(command);
         }
         finally
         {
-            InstallLock.Release();
+            Lock.Release();
         }
     }
 
-    private static bool IsOnPath(string name)
+    /// <summary>Whether an executable file named <paramref name="name"/> is in a PATH directory.</summary>
+    public static bool IsOnPath(string name)
     {
         string? path = Environment.GetEnvironmentVariable("PATH");
         if (string.IsNullOrEmpty(path))
@@ -537,33 +575,5 @@ public sealed class PushpinProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed with exit code {process.ExitCode}:\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
         }
-    }
-
-    private static string JsonString(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
-
-    private sealed class PushpinStartException(string message) : Exception(message);
-
-    private static class NativeMethods
-    {
-        public const int SigTerm = 15;
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Kill(int pid, int signal);
     }
 }

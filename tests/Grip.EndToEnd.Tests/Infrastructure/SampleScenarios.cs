@@ -79,10 +79,17 @@ public static class SampleScenarios
         using var refusedToo = await Http.PostAsync(d.Http("/api/broadcast"), none);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, refusedToo.StatusCode);
 
+        // Larger than a publish may carry: refused before anything is published (directly at the origin).
+        using var huge = new StringContent(new string('h', 900_001), Encoding.UTF8, "text/plain");
+        using var tooLarge = await Http.PostAsync(new Uri(d.Origin.BaseUri, "/api/broadcast"), huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+
         // Nothing was published for the refused requests: the next message is the marker.
         using var marker = new StringContent("marker", Encoding.UTF8, "text/plain");
         using var ok = await Http.PostAsync(d.Http("/api/broadcast"), marker);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("marker", await a.ReceiveTextAsync());
+        Assert.Equal("marker", await b.ReceiveTextAsync());
     }
 
     public static async Task PingIsAnsweredWithTheSamePayloadAsync(SampleDeployment d, string path)
