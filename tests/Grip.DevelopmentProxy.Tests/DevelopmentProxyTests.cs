@@ -9,6 +9,7 @@ namespace Grip.DevelopmentProxy.Tests;
 /// The development proxy against a real Kestrel app and real ClientWebSocket clients: every
 /// request goes through WebSocket-over-HTTP, signed, as with Pushpin.
 /// </summary>
+[Collection(EchoHandlerState.Name)]
 public sealed class DevelopmentProxyTests : IAsyncLifetime
 {
     private TestOrigin _origin = null!;

@@ -23,6 +23,7 @@ internal sealed class HandWrittenHandler : IGripHandler
 /// environment with no GRIP_URL, real Kestrel, real ClientWebSocket. Requests are signed with the
 /// development key and verified by the hosting layer like any proxy's.
 /// </summary>
+[Collection(EchoHandlerState.Name)]
 public sealed class HostingIntegrationTests
 {
     private static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?>? settings = null)

@@ -4,6 +4,7 @@ using Grip.Testing;
 namespace Grip.DevelopmentProxy.Tests;
 
 /// <summary>The test kit drives a handler in-process (TestServer) with fake clients.</summary>
+[Collection(EchoHandlerState.Name)]
 public sealed class TestKitTests : IAsyncLifetime
 {
     private GripTestHost _host = null!;

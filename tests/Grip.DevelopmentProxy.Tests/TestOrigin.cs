@@ -16,6 +16,16 @@ namespace Grip.DevelopmentProxy.Tests;
 /// A handler written by hand against the runtime contract (the generator is tested elsewhere):
 /// subscribes to "room" with skip-self, echoes text, rejects "?reject=1", closes on "close-me".
 /// </summary>
+/// <summary>
+/// The test classes that drive <see cref="EchoHandler"/> count its closes in one static list, so they
+/// run one after the other: a parallel class's disconnect would otherwise be counted as ours.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class EchoHandlerState
+{
+    public const string Name = "EchoHandler state";
+}
+
 internal sealed class EchoHandler
 {
     public static readonly List<string> Closes = [];
