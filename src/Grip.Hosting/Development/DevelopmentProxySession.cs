@@ -293,9 +293,16 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
                 {
                     result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+                catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
                 {
-                    Enqueue(WebSocketEventType.Disconnect, null);
+                    // The client vanished: a broken connection, or the request aborted (which aborts the
+                    // socket, so the pending receive is cancelled). Either way the origin hears DISCONNECT,
+                    // unless the session itself is being torn down.
+                    if (!_lifetime.IsCancellationRequested)
+                    {
+                        Enqueue(WebSocketEventType.Disconnect, null);
+                    }
+
                     return;
                 }
 
