@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Grip.Configuration;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Security;
@@ -27,11 +25,10 @@ internal sealed class GripPublisher : IGripPublisher
     public const string HttpClientName = "Grip.Publisher";
 
     /// <summary>Pushpin refuses publish bodies over this size.</summary>
-    public const int MaxPublishBodyBytes = 1_000_000;
+    public const int MaxPublishBodyBytes = GripPublishRequest.MaxBodyBytes;
 
     private const int MaxReportedBodyChars = 1024;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly IHttpClientFactory _clientFactory;
@@ -109,32 +106,8 @@ internal sealed class GripPublisher : IGripPublisher
         }
     }
 
-    /// <summary>The JSON body, checked against Pushpin's limit before anything is sent.</summary>
-    internal static byte[] Serialize(IReadOnlyList<PublishItem> items)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("items"u8);
-            foreach (var item in items)
-            {
-                ArgumentNullException.ThrowIfNull(item, nameof(items));
-                item.WriteTo(writer);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        if (buffer.WrittenCount > MaxPublishBodyBytes)
-        {
-            throw new GripLimitExceededException(
-                $"The publish request would be {buffer.WrittenCount} bytes; Pushpin refuses bodies over {MaxPublishBodyBytes} bytes. Split the items or send less.");
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    /// <summary>The JSON body, validated and checked against Pushpin's limit before anything is sent.</summary>
+    internal static byte[] Serialize(IReadOnlyList<PublishItem> items) => GripPublishRequest.Serialize(items);
 
     private async Task<GripPublishFailure?> PublishToAsync(GripPublishTarget target, byte[] body, int itemCount, CancellationToken cancellationToken)
     {
