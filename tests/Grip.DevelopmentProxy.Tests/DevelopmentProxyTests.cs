@@ -151,6 +151,96 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
         Assert.Equal("pubclose", result.CloseStatusDescription);
     }
 
+    [Fact]
+    public async Task A_keep_alive_control_message_makes_the_proxy_send_when_idle()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await SendTextAsync(client, "keepalive");
+        Assert.Equal("keepalive on", await ReceiveTextAsync(client));
+        Assert.Equal("still here", await ReceiveTextAsync(client));
+        Assert.Equal("still here", await ReceiveTextAsync(client));
+    }
+
+    [Fact]
+    public async Task Send_delayed_arrives_after_its_timeout()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await SendTextAsync(client, "delayed");
+        Assert.Equal("later", await ReceiveTextAsync(client));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(800), $"arrived after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Detach_stops_forwarding_client_messages_but_publishes_still_arrive()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await SendTextAsync(client, "detach");
+        Assert.Equal("detached", await ReceiveTextAsync(client));
+
+        // Not forwarded: no echo comes back.
+        await SendTextAsync(client, "anyone?");
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+        {
+            var pending = client.ReceiveAsync(new byte[256], CancellationToken.None);
+            var first = await Task.WhenAny(pending, Task.Delay(500, quiet.Token));
+            Assert.NotSame(pending, first);
+
+            // Published messages still reach a detached client.
+            await _origin.Publisher.PublishAsync("room", "published after detach");
+            var result = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        }
+    }
+
+    [Fact]
+    public async Task Messages_sent_while_a_request_is_in_flight_are_batched_into_one_request()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        int before;
+        lock (EchoHandler.BatchSizes)
+        {
+            before = EchoHandler.BatchSizes.Count;
+        }
+
+        await SendTextAsync(client, "slow");
+        await Task.Delay(100);
+        foreach (string m in new[] { "a", "b", "c" })
+        {
+            await SendTextAsync(client, m);
+        }
+
+        Assert.Equal("slow done", await ReceiveTextAsync(client));
+        Assert.Equal("echo:a", await ReceiveTextAsync(client));
+        Assert.Equal("echo:b", await ReceiveTextAsync(client));
+        Assert.Equal("echo:c", await ReceiveTextAsync(client));
+        int[] sizes;
+        lock (EchoHandler.BatchSizes)
+        {
+            sizes = EchoHandler.BatchSizes.Skip(before).ToArray();
+        }
+
+        Assert.Contains(3, sizes);
+    }
+
+    [Fact]
+    public async Task A_response_over_1000000_bytes_drops_the_client_as_Pushpin_does()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        await ReceiveTextAsync(client);
+        await SendTextAsync(client, "huge");
+        var dropped = await Record.ExceptionAsync(async () =>
+        {
+            var result = await client.ReceiveAsync(new byte[1024], new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+            Assert.Fail($"expected the connection to be dropped, received {result.MessageType}");
+        });
+        Assert.IsType<WebSocketException>(dropped);
+    }
+
     private static List<string> Closes()
     {
         lock (EchoHandler.Closes)

@@ -29,6 +29,9 @@ public sealed class EchoHandlerState
 internal sealed class EchoHandler
 {
     public static readonly List<string> Closes = [];
+
+    /// <summary>How many events each WebSocket-over-HTTP request carried, in arrival order.</summary>
+    public static readonly List<int> BatchSizes = [];
 }
 
 internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
@@ -69,6 +72,21 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
         string text = message.GetText();
         switch (text)
         {
+            case "keepalive":
+                connection.SetKeepAlive(GripFrameContent.FromText("still here"), timeoutSeconds: 1);
+                connection.Send("keepalive on");
+                break;
+            case "delayed":
+                connection.SendDelayed(GripFrameContent.FromText("later"), timeoutSeconds: 1);
+                break;
+            case "detach":
+                connection.Detach();
+                connection.Send("detached");
+                break;
+            case "slow":
+                await Task.Delay(700, cancellationToken);
+                connection.Send("slow done");
+                break;
             case "close-me":
                 connection.Close(4001, "bye now");
                 break;
@@ -151,6 +169,27 @@ internal sealed class TestOrigin : IAsyncDisposable
 
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            int events = 0;
+            var counter = new Grip.Protocol.WebSocketEventReader(body.ToArray());
+            while (counter.Read(out _))
+            {
+                events++;
+            }
+
+            lock (EchoHandler.BatchSizes)
+            {
+                EchoHandler.BatchSizes.Add(events);
+            }
+
+            if (body.ToArray().AsSpan().IndexOf("TEXT 4\r\nhuge"u8) >= 0)
+            {
+                // A hand-made response over Pushpin's 1,000,000-byte limit (GripConnection would refuse to write it).
+                context.Response.Headers.ContentType = "application/websocket-events";
+                var huge = new System.Text.StringBuilder().Append("TEXT f4242\r\nm:").Append('x', 1_000_000).Append("\r\n").ToString();
+                await context.Response.WriteAsync(huge, context.RequestAborted);
+                return;
+            }
+
             var meta = new GripMeta(context.Request.Headers
                 .Where(h => h.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => new KeyValuePair<string, string>(h.Key[5..], h.Value.ToString())));

@@ -40,6 +40,7 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
     private byte[] _messagePrefix = "m:"u8.ToArray();
     private TimeSpan? _keepAliveInterval;
     private bool _detached;
+    private bool _detachPending;
     private bool _originClosed;
     private bool _finished;
     private Timer? _keepAliveTimer;
@@ -308,6 +309,19 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    bool detachedNow;
+                    lock (_state)
+                    {
+                        detachedNow = _detached;
+                    }
+
+                    if (detachedNow)
+                    {
+                        // The origin is out of the loop: complete the close handshake here.
+                        await CloseClientAsync((int?)socket.CloseStatus ?? 1000, null, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+
                     int? code = (int?)socket.CloseStatus;
                     byte[]? content = code is { } c ? DevelopmentProxyOrigin.EncodeClose(c, socket.CloseStatusDescription is { Length: > 0 } d ? d : null) : null;
                     Enqueue(WebSocketEventType.Close, content);
@@ -358,6 +372,11 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
     {
         while (!_finished)
         {
+            if (await NotifyDetachAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             TimeSpan? poll;
             lock (_state)
             {
@@ -420,6 +439,11 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
             }
 
             await ProcessResponseAsync(response, skipOpen: false, cancellationToken).ConfigureAwait(false);
+            if (await NotifyDetachAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (ending)
             {
                 // A client-initiated close: answer the client's close frame if the origin did not.
@@ -430,6 +454,37 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a <c>detach</c> control message, Pushpin sends the origin <c>CLOSE</c> and forwards
+    /// nothing more from the client; published messages still reach it. The answer is ignored.
+    /// </summary>
+    /// <returns>Whether the origin was told (the pump then stops).</returns>
+    private async Task<bool> NotifyDetachAsync(CancellationToken cancellationToken)
+    {
+        lock (_state)
+        {
+            if (!_detachPending)
+            {
+                return false;
+            }
+
+            _detachPending = false;
+            _queue.Clear();
+        }
+
+        try
+        {
+            await SendToOriginAsync("CLOSE\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogOriginFailed(_logger, ex, Id);
+        }
+
+        _finished = true;
+        return true;
     }
 
     /// <summary>Takes the queued events for the next request. DISCONNECT always travels alone.</summary>
@@ -711,11 +766,11 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
             case "detach":
                 lock (_state)
                 {
+                    // The pump tells the origin CLOSE once and then stops talking to it.
+                    _detachPending = !_detached;
                     _detached = true;
                 }
 
-                // Pushpin tells the origin the connection is gone for it.
-                Enqueue(WebSocketEventType.Close, null);
                 return null;
 
             case "session":
@@ -868,6 +923,15 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
         if (message is { } m && m.Type != WebSocketMessageType.Close)
         {
             await SendToClientAsync(m.Type, m.Content, _lifetime.Token, isKeepAlive: true).ConfigureAwait(false);
+        }
+
+        lock (_state)
+        {
+            // Still idle after a keep-alive: the next one is due a timeout later (interval mode re-arms itself).
+            if (_keepAliveMessage is not null && !_keepAliveInterval_Mode)
+            {
+                _keepAliveTimer?.Change(_keepAliveTimeout, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
