@@ -1,7 +1,6 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Grip.Generators.Diagnostics;
@@ -25,66 +24,187 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // Each handler attribute finds its methods; each transform parses the whole containing
-        // class into a value model (the same model whichever method found it).
-        var open = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownTypes.OnOpenAttribute, IsMethod, Transform)
-            .WithTrackingName(TrackingNames.OpenHandlers);
-        var message = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownTypes.OnMessageAttribute, IsMethod, Transform)
-            .WithTrackingName(TrackingNames.MessageHandlers);
-        var close = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownTypes.OnCloseAttribute, IsMethod, Transform)
-            .WithTrackingName(TrackingNames.CloseHandlers);
+        // Why not ForAttributeWithMetadataName: its transform runs once per attributed *method* on
+        // every compilation change (any keystroke anywhere), and Roslyn's own share of that (symbol
+        // lookup and attribute matching per method) is several times what one lookup per *class*
+        // costs (docs/performance.md measures both). So the pipeline finds classes, by syntax only:
 
-        // One model per class: a class with three handler methods was found three times.
-        var distinct = open.Collect()
-            .Combine(message.Collect())
-            .Combine(close.Collect())
-            .Select(static (all, _) => Distinct(all.Left.Left, all.Left.Right, all.Right))
-            .WithTrackingName(TrackingNames.DistinctHandlers);
+        // 1. Every class declaration with an attributed method. Syntax only: the transform returns
+        //    the node itself, which is the same object while its file is unchanged.
+        var candidates = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => IsCandidate(node), static (syntax, _) => (TypeDeclarationSyntax)syntax.Node)
+            .WithTrackingName(TrackingNames.CandidateClasses);
 
-        // Back to one item per class, so each file is regenerated only when its class changes.
-        var handlers = distinct
-            .SelectMany(static (models, _) => models)
-            .WithTrackingName(TrackingNames.Handlers);
+        // 2. What the models depend on outside their classes (SemanticInputs): every file's
+        //    declaration signature and handler-attribute aliases (`using Open = Grip.OnOpenAttribute;`),
+        //    computed once per file version, plus the references and options. Value-equal after a
+        //    keystroke in a method body, so the pipeline keeps the previous instance. (One node from the
+        //    compilation, not a per-file node and a Collect: with step tracking on, as in the IDE,
+        //    every output below would record the whole collection, which is quadratic.)
+        var semanticInputs = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => SemanticInputs.Create(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.SemanticInputs);
+
+        // 3. One model per class. Roslyn re-runs this for every candidate on every compilation
+        //    change, so each step is cheap and the chain is short: the model cache first (a class
+        //    whose syntax node and SemanticInputs are the ones it was parsed with gets its model back
+        //    without binding a symbol), then a syntax check (only classes whose method attributes are
+        //    spelled like a handler attribute, so a controller's [HttpGet] or a test's [Fact] never
+        //    costs a symbol lookup), then one symbol lookup and one parse. A class declared in several
+        //    partial parts is handled by its first part with handler methods; the others give null.
+        var environment = semanticInputs
+            .Combine(context.CompilationProvider)
+            .Select(static (input, _) => new ModelEnvironment(input.Left, input.Right));
+        var models = candidates
+            .Combine(environment)
+            .Select(static (input, cancellationToken) => TransformCached(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.HandlerModels);
 
         // Write one file per handler; an internal failure becomes a located diagnostic.
-        context.RegisterSourceOutput(handlers, static (spc, result) => Execute(spc, result));
+        context.RegisterSourceOutput(models, static (spc, result) =>
+        {
+            if (result is not null)
+            {
+                Execute(spc, result);
+            }
+        });
     }
 
-    // Weak per-compilation caches: they die with the compilation and hold nothing into the pipeline's models.
+    // A weak per-compilation cache: framework types are resolved once per compilation, not once per class.
     private static readonly ConditionalWeakTable<Compilation, KnownTypesBox> KnownTypesCache = new();
-    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<INamedTypeSymbol, HandlerResult?>> ParsedClasses = new();
 
-    private static bool IsMethod(SyntaxNode node, CancellationToken cancellationToken) => node is MethodDeclarationSyntax;
+    private static readonly string[] HandlerAttributeNames = ["OnOpen", "OnMessage", "OnClose"];
 
-    private static HandlerResult? Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    private static bool IsCandidate(SyntaxNode node)
     {
-        if (context.TargetSymbol is not IMethodSymbol { ContainingType: { } type })
+        // A handler is a class (a record class too); other kinds get no code, the analyzer says why.
+        if (node is not (ClassDeclarationSyntax or RecordDeclarationSyntax))
+        {
+            return false;
+        }
+
+        foreach (var member in ((TypeDeclarationSyntax)node).Members)
+        {
+            if (member is MethodDeclarationSyntax { AttributeLists.Count: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The alias name when <paramref name="directive"/> aliases a handler attribute, else null.</summary>
+    internal static string? HandlerAttributeAlias(UsingDirectiveSyntax directive)
+    {
+        if (directive.Alias is not { } alias || directive.NamespaceOrType is not NameSyntax target)
+        {
+            return null;
+        }
+
+        string? targetName = AttributeSimpleName(target);
+        return targetName is not null && Array.IndexOf(HandlerAttributeNames, targetName) >= 0
+            ? TrimAttributeSuffix(alias.Name.Identifier.ValueText)
+            : null;
+    }
+
+    private static bool MentionsHandlerAttribute(TypeDeclarationSyntax declaration, EquatableArray<string> aliases)
+    {
+        foreach (var member in declaration.Members)
+        {
+            if (member is not MethodDeclarationSyntax method)
+            {
+                continue;
+            }
+
+            foreach (var list in method.AttributeLists)
+            {
+                foreach (var attribute in list.Attributes)
+                {
+                    string? name = AttributeSimpleName(attribute.Name);
+                    if (name is not null && (Array.IndexOf(HandlerAttributeNames, name) >= 0 || Contains(aliases, name)))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(EquatableArray<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The rightmost identifier of an attribute name without an "Attribute" suffix: Grip.OnOpenAttribute -> OnOpen.</summary>
+    private static string? AttributeSimpleName(NameSyntax name)
+    {
+        var simple = name switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right,
+            AliasQualifiedNameSyntax aliasQualified => aliasQualified.Name,
+            SimpleNameSyntax plain => plain,
+            _ => null,
+        };
+
+        return simple is null ? null : TrimAttributeSuffix(simple.Identifier.ValueText);
+    }
+
+    private static string TrimAttributeSuffix(string name) =>
+        name.Length > "Attribute".Length && name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+
+    /// <summary>
+    /// The model of each class declaration, with the SemanticInputs it was computed under. Weak on
+    /// the syntax node: an entry lives exactly as long as the file version it describes.
+    /// </summary>
+    private static readonly ConditionalWeakTable<TypeDeclarationSyntax, StrongBox<CachedModel?>> ModelCache = new();
+
+    private static HandlerResult? TransformCached(TypeDeclarationSyntax declaration, ModelEnvironment environment, CancellationToken cancellationToken)
+    {
+        var box = ModelCache.GetValue(declaration, static _ => new StrongBox<CachedModel?>());
+        if (Volatile.Read(ref box.Value) is { } cached && cached.Inputs.Equals(environment.Inputs))
+        {
+            return cached.Result;
+        }
+
+        var result = MentionsHandlerAttribute(declaration, environment.Aliases)
+            ? Transform(declaration, environment.Aliases, environment.Compilation, cancellationToken)
+            : null;
+        Volatile.Write(ref box.Value, new CachedModel(environment.Inputs, result));
+        return result;
+    }
+
+    private static HandlerResult? Transform(TypeDeclarationSyntax declaration, EquatableArray<string> aliases, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var known = KnownTypesCache.GetValue(compilation, static c => new KnownTypesBox(KnownTypes.Create(c))).Value;
+        if (known is null
+            || compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type
+            || !IsFirstHandlerPart(type, declaration, aliases, cancellationToken))
         {
             return null;
         }
 
         try
         {
-            // Every edit re-runs this transform for every handler method (its semantic model may have
-            // changed), so the work is shared: framework types are resolved once per compilation, and
-            // a class with several handler methods is parsed once per compilation, not once per method.
-            var compilation = context.SemanticModel.Compilation;
-            var known = KnownTypesCache.GetValue(compilation, static c => new KnownTypesBox(KnownTypes.Create(c))).Value;
-            if (known is null)
+            if (!HasHandlerMethod(type, known))
             {
+                // Spelled like a handler attribute but is something else (another OnOpen attribute).
                 return null;
             }
 
-            var perCompilation = ParsedClasses.GetValue(compilation, static _ => new ConcurrentDictionary<INamedTypeSymbol, HandlerResult?>(SymbolEqualityComparer.Default));
-            return perCompilation.GetOrAdd(type, t =>
-            {
-                // The analyzer reports these diagnostics; the generator only needs the model.
-                var model = HandlerParser.Parse(t, known, new List<Diagnostic>(), cancellationToken);
-                return model is null ? null : new HandlerResult(model, null);
-            });
+            // The analyzer reports these diagnostics; the generator only needs the model.
+            var model = HandlerParser.Parse(type, known, new List<Diagnostic>(), cancellationToken);
+            return model is null ? null : new HandlerResult(model, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -100,22 +220,37 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
         }
     }
 
-    private static EquatableArray<HandlerResult> Distinct(ImmutableArray<HandlerResult?> a, ImmutableArray<HandlerResult?> b, ImmutableArray<HandlerResult?> c)
+    /// <summary>Whether <paramref name="declaration"/> is the first part of <paramref name="type"/> with handler-like methods.</summary>
+    private static bool IsFirstHandlerPart(INamedTypeSymbol type, TypeDeclarationSyntax declaration, EquatableArray<string> aliases, CancellationToken cancellationToken)
     {
-        var seen = new HashSet<HandlerResult>();
-        var list = new List<HandlerResult>();
-        foreach (var batch in new[] { a, b, c })
+        var parts = type.DeclaringSyntaxReferences;
+        if (parts.Length == 1)
         {
-            foreach (var item in batch)
+            return true;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.GetSyntax(cancellationToken) is TypeDeclarationSyntax candidate && MentionsHandlerAttribute(candidate, aliases))
             {
-                if (item is not null && seen.Add(item))
-                {
-                    list.Add(item);
-                }
+                return candidate == declaration;
             }
         }
 
-        return list.ToEquatableArray();
+        return false;
+    }
+
+    private static bool HasHandlerMethod(INamedTypeSymbol type, KnownTypes known)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol method && HandlerParser.IsHandlerMethod(method, known))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Execute(SourceProductionContext context, HandlerResult result)
@@ -147,6 +282,27 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 internal sealed class KnownTypesBox(KnownTypes? value)
 {
     public KnownTypes? Value { get; } = value;
+}
+
+/// <summary>
+/// What every class's step needs besides its syntax. Never equal to another instance: it carries the
+/// compilation, so the step re-runs per compilation and the model cache decides what that costs.
+/// </summary>
+internal sealed class ModelEnvironment(SemanticInputs inputs, Compilation compilation)
+{
+    public EquatableArray<string> Aliases => Inputs.Aliases;
+
+    public SemanticInputs Inputs { get; } = inputs;
+
+    public Compilation Compilation { get; } = compilation;
+}
+
+/// <summary>A model and the inputs it was computed under (see <see cref="SemanticInputs"/>).</summary>
+internal sealed class CachedModel(SemanticInputs inputs, HandlerResult? result)
+{
+    public SemanticInputs Inputs { get; } = inputs;
+
+    public HandlerResult? Result { get; } = result;
 }
 
 /// <summary>What the transform produced for one class: a model, or (rarely) an internal failure.</summary>

@@ -6,9 +6,7 @@ namespace Grip.Generators;
 /// </summary>
 internal static class TrackingNames
 {
-    public const string OpenHandlers = nameof(OpenHandlers);
-    public const string MessageHandlers = nameof(MessageHandlers);
-    public const string CloseHandlers = nameof(CloseHandlers);
-    public const string DistinctHandlers = nameof(DistinctHandlers);
-    public const string Handlers = nameof(Handlers);
+    public const string CandidateClasses = nameof(CandidateClasses);
+    public const string SemanticInputs = nameof(SemanticInputs);
+    public const string HandlerModels = nameof(HandlerModels);
 }

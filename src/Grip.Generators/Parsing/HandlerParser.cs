@@ -113,14 +113,14 @@ internal static class HandlerParser
             }
         }
 
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? known.NamespaceDisplay(containing) : string.Empty;
         var chain = DeclarationChain(type);
         string hintName = "Grip." + (ns.Length == 0 ? string.Empty : ns + ".") + string.Join(".", chain.Select(static d => d.Name)) + ".g.cs";
 
         return new HandlerModel(
             ns,
             type.Name,
-            type.ToDisplayString(FullyQualified),
+            known.FullyQualifiedName(type),
             hintName,
             chain.ToEquatableArray(),
             invalidReason,
@@ -283,7 +283,7 @@ internal static class HandlerParser
             return null;
         }
 
-        contextName = contextType.ToDisplayString(FullyQualified);
+        contextName = known.FullyQualifiedName(contextType);
         return contextType;
     }
 
@@ -371,10 +371,9 @@ internal static class HandlerParser
         }
         else if (replyType is not null)
         {
-            string returnDisplay = method.ReturnType.ToDisplayString();
             if (role == HandlerRole.Close)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, ReturnTypeLocation(method), method.Name, returnDisplay, "an [OnClose] method cannot reply because the connection is ending; return void, Task or ValueTask"));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, ReturnTypeLocation(method), method.Name, method.ReturnType.ToDisplayString(), "an [OnClose] method cannot reply because the connection is ending; return void, Task or ValueTask"));
             }
             else if (replyType.SpecialType == SpecialType.System_String)
             {
@@ -390,13 +389,13 @@ internal static class HandlerParser
             }
             else if (UnsupportedJsonType(replyType, known) is { } why)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, ReturnTypeLocation(method), method.Name, returnDisplay, why));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, ReturnTypeLocation(method), method.Name, method.ReturnType.ToDisplayString(), why));
             }
             else
             {
                 replyKind = ReplyKind.Json;
                 replyIsReference = replyType.IsReferenceType;
-                replyJsonIndex = JsonTypeIndex(replyType, method, context, contextName, jsonTypes, diagnostics, ReturnTypeLocation(method));
+                replyJsonIndex = JsonTypeIndex(replyType, method, known, context, contextName, jsonTypes, diagnostics, ReturnTypeLocation(method));
             }
         }
 
@@ -443,11 +442,11 @@ internal static class HandlerParser
                         continue;
                     }
 
-                    index = JsonTypeIndex(type, method, context, contextName, jsonTypes, diagnostics, parameter.Locations.FirstOrDefault());
+                    index = JsonTypeIndex(type, method, known, context, contextName, jsonTypes, diagnostics, parameter.Locations.FirstOrDefault());
                 }
 
                 bool allowsNull = type.NullableAnnotation == NullableAnnotation.Annotated;
-                parameters.Add(new ParameterModel(ParameterKind.Message, type.ToDisplayString(FullyQualified), index, type.IsReferenceType, allowsNull));
+                parameters.Add(new ParameterModel(ParameterKind.Message, known.FullyQualifiedName(type), index, type.IsReferenceType, allowsNull));
             }
             else
             {
@@ -474,7 +473,7 @@ internal static class HandlerParser
             method.IsStatic,
             returnKind,
             replyKind,
-            replyType?.ToDisplayString(FullyQualified),
+            replyType is null ? null : known.FullyQualifiedName(replyType),
             replyJsonIndex,
             replyIsReference,
             messageType,
@@ -600,24 +599,23 @@ internal static class HandlerParser
         return null;
     }
 
-    private static int JsonTypeIndex(ITypeSymbol type, IMethodSymbol method, INamedTypeSymbol? context, string? contextName, List<string> jsonTypes, List<Diagnostic> diagnostics, Location? location)
+    private static int JsonTypeIndex(ITypeSymbol type, IMethodSymbol method, KnownTypes known, INamedTypeSymbol? context, string? contextName, List<string> jsonTypes, List<Diagnostic> diagnostics, Location? location)
     {
-        string display = type.ToDisplayString();
         if (context is null)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TypeNotInJsonContext, location, display,
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TypeNotInJsonContext, location, type.ToDisplayString(),
                 "the handler class has no valid [GripJsonContext(typeof(MyJsonContext))] naming the JsonSerializerContext that holds its metadata (method '" + method.Name + "')"));
             return -1;
         }
 
-        if (!ContextHasType(context, type))
+        if (!known.ContextHasType(context, type))
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TypeNotInJsonContext, location, display,
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TypeNotInJsonContext, location, type.ToDisplayString(),
                 "'" + context.Name + "' has no [JsonSerializable(typeof(" + type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() + "))]; add it to the context"));
             return -1;
         }
 
-        string name = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
+        string name = known.FullyQualifiedName(type);
         int index = jsonTypes.IndexOf(name);
         if (index < 0)
         {
@@ -627,30 +625,6 @@ internal static class HandlerParser
 
         _ = contextName;
         return index;
-    }
-
-    private static bool ContextHasType(INamedTypeSymbol context, ITypeSymbol type)
-    {
-        // [JsonSerializable] may sit on any partial part of the context, or on a base context.
-        // This runs for every JSON type of every handler on every edit, over every attribute of the
-        // context: the cheap name test comes first so the display string is built only for a match.
-        var wanted = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-        for (INamedTypeSymbol? c = context; c is not null; c = c.BaseType)
-        {
-            foreach (var attribute in c.GetAttributes())
-            {
-                if (attribute.AttributeClass is { Name: "JsonSerializableAttribute" } attributeClass
-                    && attribute.ConstructorArguments.Length == 1
-                    && attribute.ConstructorArguments[0].Value is ITypeSymbol listed
-                    && SymbolEqualityComparer.Default.Equals(listed, wanted)
-                    && attributeClass.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute")
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static ParameterModel? ParseService(IParameterSymbol parameter, string owner, KnownTypes known, List<Diagnostic> diagnostics, bool isConstructor)
@@ -706,7 +680,7 @@ internal static class HandlerParser
         // Only a nullable-annotated service is optional: passing null to a non-nullable parameter
         // would be a warning in generated code.
         bool optional = type.NullableAnnotation == NullableAnnotation.Annotated;
-        string name = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
+        string name = known.FullyQualifiedName(type);
         return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, name, -1, true, optional, key);
     }
 

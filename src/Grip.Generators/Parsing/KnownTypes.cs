@@ -1,10 +1,24 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Grip.Generators.Parsing;
 
-/// <summary>The framework types handler parsing compares against, resolved once per compilation.</summary>
+/// <summary>
+/// The framework types handler parsing compares against, resolved once per compilation, and the
+/// per-compilation lookups that many handler classes share (the types a JSON context lists).
+/// </summary>
 internal sealed class KnownTypes
 {
+    // Every handler of a big project names the same context: its [JsonSerializable] list is read
+    // once per compilation into a set, instead of once per JSON type of every handler (quadratic).
+    private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<ITypeSymbol>> _contextTypes = new(SymbolEqualityComparer.Default);
+
+    // Display strings of namespaces, shared by every type in them ("global::App.Messages").
+    private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaceNames = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaceDisplays = new(SymbolEqualityComparer.Default);
+
     public const string OnOpenAttribute = "Grip.OnOpenAttribute";
     public const string OnMessageAttribute = "Grip.OnMessageAttribute";
     public const string OnCloseAttribute = "Grip.OnCloseAttribute";
@@ -65,6 +79,71 @@ internal sealed class KnownTypes
         var connection = compilation.GetTypeByMetadataName("Grip.GripConnection");
         return connection is null ? null : new KnownTypes(compilation, connection);
     }
+
+    /// <summary>Whether <paramref name="context"/> (or a base context) has [JsonSerializable(typeof(T))] for <paramref name="type"/>.</summary>
+    public bool ContextHasType(INamedTypeSymbol context, ITypeSymbol type) =>
+        _contextTypes.GetOrAdd(context, ReadContextTypes).Contains(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
+
+    private HashSet<ITypeSymbol> ReadContextTypes(INamedTypeSymbol context)
+    {
+        // [JsonSerializable] may sit on any partial part of the context, or on a base context.
+        var types = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        for (INamedTypeSymbol? c = context; c is not null; c = c.BaseType)
+        {
+            foreach (var attribute in c.GetAttributes())
+            {
+                if (attribute.ConstructorArguments.Length == 1
+                    && attribute.ConstructorArguments[0].Value is ITypeSymbol listed
+                    && attribute.AttributeClass is { Name: "JsonSerializableAttribute" } attributeClass
+                    && (JsonSerializableAttribute is null
+                        ? attributeClass.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute"
+                        : SymbolEqualityComparer.Default.Equals(attributeClass, JsonSerializableAttribute)))
+                {
+                    types.Add(listed.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
+                }
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>
+    /// <paramref name="type"/> as <see cref="SymbolDisplayFormat.FullyQualifiedFormat"/> shows it, with
+    /// no nullable annotation: <c>global::App.Messages.Message1</c>. Every edit re-parses every handler
+    /// class, so the common case (a plain named type) is built from a cached namespace string instead
+    /// of a full display pass; anything else (generic, array, keyword, special) takes Roslyn's.
+    /// </summary>
+    public string FullyQualifiedName(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { Arity: 0, SpecialType: SpecialType.None, IsTupleType: false } named
+            && named.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface or TypeKind.Enum or TypeKind.Delegate
+            && IsPlainIdentifier(named.Name))
+        {
+            if (named.ContainingType is { } outer)
+            {
+                return FullyQualifiedName(outer) + "." + named.Name;
+            }
+
+            if (named.ContainingNamespace is { } containing)
+            {
+                return containing.IsGlobalNamespace ? "global::" + named.Name : NamespaceName(containing) + "." + named.Name;
+            }
+        }
+
+        return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+    }
+
+    /// <summary>The namespace as a C# namespace declaration writes it (App.Handlers), cached.</summary>
+    public string NamespaceDisplay(INamespaceSymbol ns) =>
+        _namespaceDisplays.GetOrAdd(ns, static n => n.ToDisplayString());
+
+    private string NamespaceName(INamespaceSymbol ns) =>
+        _namespaceNames.GetOrAdd(ns, static n => n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+
+    private static bool IsPlainIdentifier(string name) =>
+        name.Length > 0
+        && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None
+        && SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None;
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
         type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Grip.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Grip.Generators.Model;
+
+/// <summary>
+/// Everything outside a handler class that its model can depend on: the declaration signature of
+/// every file (in compilation order), the references, the compilation options and the assembly
+/// name. Two compilations with equal inputs give every unchanged handler class the same model.
+/// </summary>
+/// <remarks>
+/// The pipeline keeps the previous instance while the inputs are equal, so a reference comparison
+/// answers the common case (a body edit) at once.
+/// </remarks>
+internal sealed class SemanticInputs : IEquatable<SemanticInputs>
+{
+    // A syntax tree never changes, so what it contributes is computed once per tree (per file version).
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeFacts> Trees = new();
+
+    private SemanticInputs(EquatableArray<string> declarations, EquatableArray<string> aliases, CompilationShape compilation)
+    {
+        Declarations = declarations;
+        Aliases = aliases;
+        Compilation = compilation;
+    }
+
+    /// <summary>Each file's <see cref="DeclarationSignature"/>, in compilation order.</summary>
+    public EquatableArray<string> Declarations { get; }
+
+    /// <summary>Using-alias names for the handler attributes, sorted (derived from the declarations).</summary>
+    public EquatableArray<string> Aliases { get; }
+
+    public CompilationShape Compilation { get; }
+
+    public static SemanticInputs Create(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var declarations = new List<string>();
+        List<string>? aliases = null;
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var facts = Trees.GetValue(tree, t => TreeFacts.Compute(t, cancellationToken));
+            declarations.Add(facts.Signature);
+            foreach (string alias in facts.Aliases)
+            {
+                (aliases ??= []).Add(alias);
+            }
+        }
+
+        var sortedAliases = aliases is null
+            ? EquatableArray<string>.Empty
+            : aliases.Distinct(StringComparer.Ordinal).OrderBy(static a => a, StringComparer.Ordinal).ToEquatableArray();
+        return new SemanticInputs(declarations.ToEquatableArray(), sortedAliases, new CompilationShape(compilation));
+    }
+
+    public bool Equals(SemanticInputs? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && Compilation.Equals(other.Compilation) && Declarations.Equals(other.Declarations));
+
+    public override bool Equals(object? obj) => Equals(obj as SemanticInputs);
+
+    public override int GetHashCode() => Compilation.GetHashCode();
+}
+
+/// <summary>What one syntax tree contributes to <see cref="SemanticInputs"/>.</summary>
+internal sealed class TreeFacts(string signature, string[] aliases)
+{
+    public string Signature { get; } = signature;
+
+    public string[] Aliases { get; } = aliases;
+
+    public static TreeFacts Compute(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var root = (CompilationUnitSyntax)tree.GetRoot(cancellationToken);
+        List<string>? aliases = null;
+        // Using directives sit at the top of the file or of a namespace declaration.
+        foreach (var directive in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
+        {
+            if (GripHandlerGenerator.HandlerAttributeAlias(directive) is { } alias)
+            {
+                (aliases ??= []).Add(alias);
+            }
+        }
+
+        return new TreeFacts(DeclarationSignature.Compute(root, cancellationToken), aliases?.ToArray() ?? []);
+    }
+}
+
+/// <summary>The compilation-wide inputs a declaration can depend on, besides the files.</summary>
+internal sealed class CompilationShape : IEquatable<CompilationShape>
+{
+    private readonly MetadataReference[] _references;
+
+    public CompilationShape(Compilation compilation)
+    {
+        AssemblyName = compilation.AssemblyName;
+        Options = compilation.Options;
+        // ExternalReferences, not References: the latter binds the compilation's reference manager,
+        // which costs a millisecond on every new compilation. The only other references are #r
+        // directives (scripts), and directives are part of every file's declaration signature.
+        _references = [.. compilation.ExternalReferences];
+    }
+
+    public string? AssemblyName { get; }
+
+    public CompilationOptions Options { get; }
+
+    public bool Equals(CompilationShape? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null
+            || !string.Equals(AssemblyName, other.AssemblyName, StringComparison.Ordinal)
+            || !Options.Equals(other.Options)
+            || _references.Length != other._references.Length)
+        {
+            return false;
+        }
+
+        // References are compared by identity: the IDE and the build keep one object per reference
+        // while it is unchanged, and a new object (even for the same file) only costs a re-parse.
+        for (int i = 0; i < _references.Length; i++)
+        {
+            if (!ReferenceEquals(_references[i], other._references[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as CompilationShape);
+
+    public override int GetHashCode() => EqualityComparer<string?>.Default.GetHashCode(AssemblyName) ^ _references.Length;
+}
