@@ -23,7 +23,7 @@ public static class GeneratorWorkload
         var trees = new List<SyntaxTree>();
         for (int i = 0; i < handlers; i++)
         {
-            trees.Add(Parse(Handler(i), $"Handlers/Handler{i:D3}.cs"));
+            trees.Add(Parse(Handler(i), HandlerPath(i)));
         }
 
         var context = new StringBuilder();
@@ -76,6 +76,37 @@ public static class GeneratorWorkload
         }
         """;
 
+    /// <summary>
+    /// The unrelated file after a declaration edit number <paramref name="version"/>: a new member,
+    /// so the file's declaration signature changes and every handler model must be recomputed.
+    /// </summary>
+    public static string UnrelatedDeclaration(int version) => $$"""
+        namespace App.Services;
+        public sealed class Clock
+        {
+            public System.DateTimeOffset Now() => System.DateTimeOffset.UnixEpoch;
+            public int Added{{version}}() => {{version}};
+        }
+        """;
+
+    /// <summary>The path of handler number <paramref name="i"/>'s file.</summary>
+    public static string HandlerPath(int i) => $"Handlers/Handler{i:D3}.cs";
+
+    /// <summary>Handler number <paramref name="i"/> after a body edit (its [OnMessage] text handler returns something else).</summary>
+    public static string HandlerWithBodyEdit(int i, int version) =>
+        Handler(i).Replace("public string OnText(string text) => text;", "public string OnText(string text) => text + \"" + version.ToString(CultureInfo.InvariantCulture) + "\";", StringComparison.Ordinal);
+
+    /// <summary>The compilation with one file replaced.</summary>
+    public static CSharpCompilation Replace(CSharpCompilation compilation, SyntaxTree editedTree)
+    {
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == editedTree.FilePath);
+        return compilation.ReplaceSyntaxTree(old, editedTree);
+    }
+
+    /// <summary>The same project with every file parsed again: new syntax trees, as after reopening it.</summary>
+    public static CSharpCompilation Reparsed(CSharpCompilation compilation) =>
+        compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => Parse(t.GetText().ToString(), t.FilePath)));
+
     /// <summary>The compilation with the unrelated file replaced, as the IDE produces on a keystroke.</summary>
     public static CSharpCompilation EditUnrelated(CSharpCompilation compilation, SyntaxTree editedTree)
     {
@@ -112,12 +143,12 @@ public static class GeneratorWorkload
         }
         """;
 
-    /// <summary>Runs only the GripHandlers generator, with step tracking (as the IDE does).</summary>
-    public static GeneratorDriver CreateDriver(IIncrementalGenerator generator) =>
+    /// <summary>Runs only <paramref name="generator"/>, with step tracking (as the IDE does) unless told otherwise.</summary>
+    public static GeneratorDriver CreateDriver(IIncrementalGenerator generator, bool trackSteps = true) =>
         CSharpGeneratorDriver.Create(
             [generator.AsSourceGenerator()],
             parseOptions: ParseOptions,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     public static ImmutableArray<MetadataReference> References(params Type[] anchors)
     {

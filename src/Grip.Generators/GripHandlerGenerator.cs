@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -72,6 +73,10 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 
     // A weak per-compilation cache: framework types are resolved once per compilation, not once per class.
     private static readonly ConditionalWeakTable<Compilation, KnownTypesBox> KnownTypesCache = new();
+
+    // What each JSON context lists, shared by every compilation with the same SemanticInputs (the
+    // pipeline hands on one instance while they are equal): a context's list is declaration syntax.
+    private static readonly ConditionalWeakTable<SemanticInputs, ConcurrentDictionary<string, HashSet<string>>> ContextTypes = new();
 
     private static readonly string[] HandlerAttributeNames = ["OnOpen", "OnMessage", "OnClose"];
 
@@ -169,6 +174,13 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
     /// </summary>
     private static readonly ConditionalWeakTable<TypeDeclarationSyntax, StrongBox<CachedModel?>> ModelCache = new();
 
+    /// <summary>
+    /// How many classes this thread parsed (model cache misses). Tests read it to prove an edit was
+    /// answered from the cache; the driver runs a generator's steps on the calling thread.
+    /// </summary>
+    [ThreadStatic]
+    internal static int ParsesOnThisThread;
+
     private static HandlerResult? TransformCached(TypeDeclarationSyntax declaration, ModelEnvironment environment, CancellationToken cancellationToken)
     {
         var box = ModelCache.GetValue(declaration, static _ => new StrongBox<CachedModel?>());
@@ -177,16 +189,17 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
             return cached.Result;
         }
 
+        ParsesOnThisThread++;
         var result = MentionsHandlerAttribute(declaration, environment.Aliases)
-            ? Transform(declaration, environment.Aliases, environment.Compilation, cancellationToken)
+            ? Transform(declaration, environment.Aliases, environment.Inputs, environment.Compilation, cancellationToken)
             : null;
         Volatile.Write(ref box.Value, new CachedModel(environment.Inputs, result));
         return result;
     }
 
-    private static HandlerResult? Transform(TypeDeclarationSyntax declaration, EquatableArray<string> aliases, Compilation compilation, CancellationToken cancellationToken)
+    private static HandlerResult? Transform(TypeDeclarationSyntax declaration, EquatableArray<string> aliases, SemanticInputs inputs, Compilation compilation, CancellationToken cancellationToken)
     {
-        var known = KnownTypesCache.GetValue(compilation, static c => new KnownTypesBox(KnownTypes.Create(c))).Value;
+        var known = KnownTypesCache.GetValue(compilation, c => new KnownTypesBox(KnownTypes.Create(c, ContextTypes.GetValue(inputs, static _ => new(StringComparer.Ordinal))))).Value;
         if (known is null
             || compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type
             || !IsFirstHandlerPart(type, declaration, aliases, cancellationToken))

@@ -12,8 +12,10 @@ namespace Grip.Generators.Parsing;
 internal sealed class KnownTypes
 {
     // Every handler of a big project names the same context: its [JsonSerializable] list is read
-    // once per compilation into a set, instead of once per JSON type of every handler (quadratic).
-    private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<ITypeSymbol>> _contextTypes = new(SymbolEqualityComparer.Default);
+    // once into a set of type names, instead of once per JSON type of every handler (quadratic).
+    // The generator shares the sets across compilations with equal declarations (SemanticInputs),
+    // so editing one handler does not bind a 400-attribute context again.
+    private readonly ConcurrentDictionary<string, HashSet<string>> _contextTypes;
 
     // Display strings of namespaces, shared by every type in them ("global::App.Messages").
     private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaceNames = new(SymbolEqualityComparer.Default);
@@ -24,8 +26,9 @@ internal sealed class KnownTypes
     public const string OnCloseAttribute = "Grip.OnCloseAttribute";
     public const string GripJsonContextAttribute = "Grip.GripJsonContextAttribute";
 
-    private KnownTypes(Compilation compilation, INamedTypeSymbol connection)
+    private KnownTypes(Compilation compilation, INamedTypeSymbol connection, ConcurrentDictionary<string, HashSet<string>>? contextTypes)
     {
+        _contextTypes = contextTypes ?? new ConcurrentDictionary<string, HashSet<string>>(System.StringComparer.Ordinal);
         Connection = connection;
         CloseStatus = compilation.GetTypeByMetadataName("Grip.CloseStatus");
         GripMessage = compilation.GetTypeByMetadataName("Grip.GripMessage");
@@ -73,21 +76,29 @@ internal sealed class KnownTypes
 
     public INamedTypeSymbol? JsonSerializableAttribute { get; }
 
-    /// <summary>Resolves the types, or returns null when Grip.Abstractions is not referenced.</summary>
-    public static KnownTypes? Create(Compilation compilation)
+    /// <summary>
+    /// Resolves the types, or returns null when Grip.Abstractions is not referenced.
+    /// <paramref name="contextTypes"/> is a JSON-context cache shared by compilations with the same
+    /// declarations (context name to the names of the types it lists); null for a private one.
+    /// </summary>
+    public static KnownTypes? Create(Compilation compilation, ConcurrentDictionary<string, HashSet<string>>? contextTypes = null)
     {
         var connection = compilation.GetTypeByMetadataName("Grip.GripConnection");
-        return connection is null ? null : new KnownTypes(compilation, connection);
+        return connection is null ? null : new KnownTypes(compilation, connection, contextTypes);
     }
 
-    /// <summary>Whether <paramref name="context"/> (or a base context) has [JsonSerializable(typeof(T))] for <paramref name="type"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="context"/> (or a base context) has [JsonSerializable(typeof(T))] for
+    /// <paramref name="type"/>. Compared by fully qualified name (nullable annotation ignored), which
+    /// is also what the generated code writes, so the analyzer and the generator agree.
+    /// </summary>
     public bool ContextHasType(INamedTypeSymbol context, ITypeSymbol type) =>
-        _contextTypes.GetOrAdd(context, ReadContextTypes).Contains(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
+        _contextTypes.GetOrAdd(FullyQualifiedName(context), _ => ReadContextTypes(context)).Contains(FullyQualifiedName(type));
 
-    private HashSet<ITypeSymbol> ReadContextTypes(INamedTypeSymbol context)
+    private HashSet<string> ReadContextTypes(INamedTypeSymbol context)
     {
         // [JsonSerializable] may sit on any partial part of the context, or on a base context.
-        var types = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var types = new HashSet<string>(System.StringComparer.Ordinal);
         for (INamedTypeSymbol? c = context; c is not null; c = c.BaseType)
         {
             foreach (var attribute in c.GetAttributes())
@@ -99,7 +110,7 @@ internal sealed class KnownTypes
                         ? attributeClass.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute"
                         : SymbolEqualityComparer.Default.Equals(attributeClass, JsonSerializableAttribute)))
                 {
-                    types.Add(listed.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
+                    types.Add(FullyQualifiedName(listed));
                 }
             }
         }

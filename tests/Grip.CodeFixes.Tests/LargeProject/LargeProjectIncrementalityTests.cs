@@ -22,6 +22,12 @@ public sealed class LargeProjectIncrementalityTests(Xunit.Abstractions.ITestOutp
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToArray();
 
+    // The generator counts model-cache misses per thread; the driver runs its steps on this thread.
+    private static readonly FieldInfo Parses = typeof(GripHandlerGenerator).GetField("ParsesOnThisThread", BindingFlags.NonPublic | BindingFlags.Static)
+        ?? throw new InvalidOperationException("GripHandlerGenerator.ParsesOnThisThread is gone");
+
+    private static int ParseCount => (int)Parses.GetValue(null)!;
+
     private static (CSharpCompilation Compilation, GeneratorDriver Driver) Warm()
     {
         var compilation = GeneratorWorkload.Create(HandlerCount, GeneratorWorkload.References(typeof(GripConnection), typeof(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory)));
@@ -51,7 +57,10 @@ public sealed class LargeProjectIncrementalityTests(Xunit.Abstractions.ITestOutp
         var (compilation, driver) = Warm();
         var edited = GeneratorWorkload.EditUnrelated(compilation, GeneratorWorkload.Parse(GeneratorWorkload.Unrelated(1), GeneratorWorkload.UnrelatedPath));
 
+        int before = ParseCount;
         var rerun = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        // Not one handler class was parsed (bound) again: every model came from the model cache.
+        Assert.Equal(0, ParseCount - before);
         Assert.Equal(HandlerCount, rerun.GeneratedSources.Length);
         foreach (string step in StepNames)
         {
@@ -75,11 +84,45 @@ public sealed class LargeProjectIncrementalityTests(Xunit.Abstractions.ITestOutp
         var (compilation, driver) = Warm();
         var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "Handlers/Handler007.cs");
         var changed = GeneratorWorkload.Parse(tree.GetText().ToString().Replace("\"message7\"", "\"renamed7\"", StringComparison.Ordinal), tree.FilePath);
+        int before = ParseCount;
         var rerun = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, changed)).GetRunResult().Results.Single();
+        // An attribute argument is declaration syntax: every model is computed again (a declaration
+        // in one file can change what another file's names mean), and only this one differs.
+        Assert.Equal(HandlerCount, ParseCount - before);
 
         var outputs = rerun.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Equal(HandlerCount - 1, outputs.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
         Assert.Contains("renamed7", rerun.GeneratedSources.Single(s => s.HintName.Contains("Handler7.", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unrelated_declaration_edit_recomputes_every_model_and_regenerates_nothing()
+    {
+        // A new member in a file with no handler may change what any handler's types mean, so every
+        // model is computed again; they come out equal, so no file is emitted again.
+        var (compilation, driver) = Warm();
+        var edited = GeneratorWorkload.EditUnrelated(compilation, GeneratorWorkload.Parse(GeneratorWorkload.UnrelatedDeclaration(1), GeneratorWorkload.UnrelatedPath));
+
+        int before = ParseCount;
+        var rerun = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Equal(HandlerCount, ParseCount - before);
+        Assert.All(rerun.TrackedSteps["SemanticInputs"].SelectMany(r => r.Outputs), o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+        Assert.All(rerun.TrackedSteps["HandlerModels"].SelectMany(r => r.Outputs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        var outputs = rerun.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    }
+
+    [Fact]
+    public void A_handler_body_edit_parses_only_that_handler_and_regenerates_nothing()
+    {
+        var (compilation, driver) = Warm();
+        var edited = GeneratorWorkload.Replace(compilation, GeneratorWorkload.Parse(GeneratorWorkload.HandlerWithBodyEdit(42, 1), GeneratorWorkload.HandlerPath(42)));
+
+        int before = ParseCount;
+        var rerun = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Equal(1, ParseCount - before);
+        var outputs = rerun.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToArray();
+        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
     }
 }
