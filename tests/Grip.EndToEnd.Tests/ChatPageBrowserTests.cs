@@ -1,5 +1,5 @@
 using Grip.EndToEnd.Tests.Infrastructure;
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 using Microsoft.Playwright;
 
 namespace Grip.EndToEnd.Tests;

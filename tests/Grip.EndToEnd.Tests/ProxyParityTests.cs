@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Grip.EndToEnd.Tests.Infrastructure;
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 
 namespace Grip.EndToEnd.Tests;
 

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Grip.EndToEnd.Tests.Infrastructure;
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,5 @@
 using Grip.EndToEnd.Tests.Infrastructure;
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 
 namespace Grip.EndToEnd.Tests;
 

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
 using Grip.Publishing;
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

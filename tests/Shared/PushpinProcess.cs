@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Grip.Testing;
+namespace Grip.Testing.Pushpin;
 
 /// <summary>What a <see cref="PushpinProcess"/> routes to and how it signs.</summary>
 public sealed class PushpinOptions

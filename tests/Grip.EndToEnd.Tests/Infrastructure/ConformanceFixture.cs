@@ -1,4 +1,4 @@
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Grip.Testing;
+using Grip.Testing.Pushpin;
 
 namespace Grip.EndToEnd.Tests.Infrastructure;
 
