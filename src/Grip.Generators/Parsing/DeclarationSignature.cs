@@ -1,4 +1,6 @@
+using System;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -26,8 +28,10 @@ namespace Grip.Generators.Parsing;
 /// changes the declarations after it, so every directive is kept in document order.
 /// </para>
 /// <para>
-/// Exact, not hashed: tokens are written with their lengths, so two different declaration
-/// sequences can never give the same signature.
+/// Tokens are written with their lengths, so two different declaration sequences never give the
+/// same text; the text is then reduced to its SHA-256 (a file's signature is compared only with its
+/// previous version's, so a collision is out of reach), which keeps a big project's signatures at
+/// 44 bytes per file instead of a copy of its declarations.
 /// </para>
 /// </remarks>
 internal static class DeclarationSignature
@@ -68,7 +72,21 @@ internal static class DeclarationSignature
             }
         }
 
-        return builder.ToString();
+        return Hash(builder.ToString());
+    }
+
+    private static string Hash(string text)
+    {
+        // The UTF-16 code units as they are (an encoder would replace a lone surrogate).
+        var bytes = new byte[text.Length * 2];
+        for (int i = 0; i < text.Length; i++)
+        {
+            bytes[2 * i] = (byte)text[i];
+            bytes[(2 * i) + 1] = (byte)(text[i] >> 8);
+        }
+
+        using var sha = SHA256.Create();
+        return Convert.ToBase64String(sha.ComputeHash(bytes));
     }
 
     /// <summary>Statements and expression bodies: they never change what a declaration means.</summary>
