@@ -316,6 +316,9 @@ public sealed class ModelCacheSoundnessTests
         Assert.Equal(v0, oracle.Output);
         Assert.False(oracle.Remove("unrelated file removed", UnrelatedFile));
         Assert.False(oracle.Add("new unrelated file", "New.cs", "namespace App.Other; public sealed class Fresh { public int X => 1; }"));
+        // After a reorder only file-count changes follow: Roslyn 4.14's driver pairs a same-count
+        // replacement with the input at the same index, so after a reorder it can hand a syntax
+        // provider one tree twice (duplicate hint names in any generator; see RandomProject).
         oracle.Reorder("reversed", [.. oracle.Compilation.SyntaxTrees.Select(t => t.FilePath).Reverse()]);
         oracle.Reorder("handler first", [HandlerFile, .. oracle.Compilation.SyntaxTrees.Select(t => t.FilePath).Where(p => p != HandlerFile)]);
         Assert.Equal(v0, oracle.Output);
@@ -324,20 +327,20 @@ public sealed class ModelCacheSoundnessTests
         Assert.Equal(v0, oracle.Output);
     }
 
-    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 25)];
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 40)];
 
     /// <summary>
-    /// Random walks over <see cref="RandomProject"/>'s edits: after each, the long-lived driver must
-    /// agree with a fresh one. The seeds are fixed, so a failure reproduces.
+    /// Random walks (40 seeds, 10 edits each) over <see cref="RandomProject"/>'s edits: after each,
+    /// the long-lived driver must agree with a fresh one. The seeds are fixed, so a failure reproduces.
     /// </summary>
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Random_edits_keep_the_incremental_output_equal_to_a_fresh_run(int seed)
     {
-        const int Steps = 8;
+        const int Steps = 10;
         var random = new Random(seed);
         var project = new RandomProject();
-        var oracle = new IncrementalOracle([.. project.Files()]);
+        var oracle = new IncrementalOracle(trackSteps: false, [.. project.Files()]);
         var history = new List<string>();
         for (int step = 1; step <= Steps; step++)
         {

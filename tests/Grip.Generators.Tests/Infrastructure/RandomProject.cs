@@ -20,6 +20,8 @@ internal sealed class RandomProject
 {
     private static readonly string[] ChatNames = ["chat", "talk", "say"];
 
+    private static readonly string[] AliasTargets = ["Grip.OnOpenAttribute", "Grip.OnCloseAttribute", "System.ObsoleteAttribute"];
+
     private static readonly string[] AllPaths =
     [
         "Names.cs", "Messages.cs", "AppJson.cs", "Services.cs", "Handlers/ChatHandler.cs", "Handlers/Opener.cs",
@@ -37,6 +39,7 @@ internal sealed class RandomProject
         new("new Keys.Audit value", static (p, r) => p.AuditKey = r.Next(0, 4)),
         new("toggle a shadowing App.Handlers.Message1", static (p, _) => p.Shadow = !p.Shadow),
         new("toggle global using Open alias", static (p, _) => p.GlobalAlias = !p.GlobalAlias),
+        new("retarget the global alias", static (p, _) => p.GlobalAliasTarget = (p.GlobalAliasTarget + 1) % AliasTargets.Length),
         new("new JSON context shape", static (p, r) => p.ContextShape = r.Next(4)),
         new("move Split's handler methods to the other part", static (p, _) => p.SplitMethodsInB = !p.SplitMethodsInB),
         new("toggle Split part B file", static (p, _) => p.PartBPresent = !p.PartBPresent),
@@ -66,6 +69,8 @@ internal sealed class RandomProject
     public bool Shadow { get; set; }
 
     public bool GlobalAlias { get; set; }
+
+    public int GlobalAliasTarget { get; set; }
 
     public int ContextShape { get; set; }
 
@@ -223,7 +228,7 @@ internal sealed class RandomProject
         "Handlers/Split.A.cs" => SplitPart(!SplitMethodsInB),
         "Handlers/Split.B.cs" when PartBPresent => SplitPart(SplitMethodsInB),
         "Shadow.cs" when Shadow => "namespace App.Handlers { public sealed record Message1(int X); }",
-        "GlobalUsings.cs" when GlobalAlias => "global using Open = Grip.OnOpenAttribute;",
+        "GlobalUsings.cs" when GlobalAlias => "global using Open = " + AliasTargets[GlobalAliasTarget] + ";",
         "Unrelated.cs" when UnrelatedPresent => $$"""
             namespace App.Other;
             internal static class Unrelated
