@@ -99,18 +99,43 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
         return false;
     }
 
-    /// <summary>The alias name when <paramref name="directive"/> aliases a handler attribute, else null.</summary>
-    internal static string? HandlerAttributeAlias(UsingDirectiveSyntax directive)
+    /// <summary>
+    /// For a using alias to a name, the alias and the target's rightmost identifier, both without an
+    /// "Attribute" suffix (<c>using Open = Grip.OnOpenAttribute;</c> gives (Open, OnOpen)); else null.
+    /// </summary>
+    internal static (string Alias, string Target)? UsingAlias(UsingDirectiveSyntax directive)
     {
-        if (directive.Alias is not { } alias || directive.NamespaceOrType is not NameSyntax target)
+        if (directive.Alias is not { } alias || directive.NamespaceOrType is not NameSyntax target || AttributeSimpleName(target) is not { } targetName)
         {
             return null;
         }
 
-        string? targetName = AttributeSimpleName(target);
-        return targetName is not null && Array.IndexOf(HandlerAttributeNames, targetName) >= 0
-            ? TrimAttributeSuffix(alias.Name.Identifier.ValueText)
-            : null;
+        return (TrimAttributeSuffix(alias.Name.Identifier.ValueText), targetName);
+    }
+
+    /// <summary>
+    /// The aliases that may name a handler attribute: those whose target is spelled like one, and,
+    /// to a fixed point, those whose target is such an alias (a using inside a namespace may name an
+    /// alias of its file or a global one: <c>using Begin = Open;</c>). A superset: the semantic check decides.
+    /// </summary>
+    internal static List<string> HandlerAttributeAliases(List<(string Alias, string Target)> usingAliases)
+    {
+        var found = new List<string>();
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var (alias, target) in usingAliases)
+            {
+                if ((Array.IndexOf(HandlerAttributeNames, target) >= 0 || found.Contains(target)) && !found.Contains(alias))
+                {
+                    found.Add(alias);
+                    grew = true;
+                }
+            }
+        }
+
+        return found;
     }
 
     private static bool MentionsHandlerAttribute(TypeDeclarationSyntax declaration, EquatableArray<string> aliases)

@@ -33,7 +33,7 @@ internal sealed class SemanticInputs : IEquatable<SemanticInputs>
     /// <summary>Each file's <see cref="DeclarationSignature"/>, in compilation order.</summary>
     public EquatableArray<string> Declarations { get; }
 
-    /// <summary>Using-alias names for the handler attributes, sorted (derived from the declarations).</summary>
+    /// <summary>Using-alias names that may name a handler attribute, sorted (derived from the declarations).</summary>
     public EquatableArray<string> Aliases { get; }
 
     public CompilationShape Compilation { get; }
@@ -41,20 +41,21 @@ internal sealed class SemanticInputs : IEquatable<SemanticInputs>
     public static SemanticInputs Create(Compilation compilation, CancellationToken cancellationToken)
     {
         var declarations = new List<string>();
-        List<string>? aliases = null;
+        List<(string Alias, string Target)>? usingAliases = null;
         foreach (var tree in compilation.SyntaxTrees)
         {
             var facts = Trees.GetValue(tree, t => TreeFacts.Compute(t, cancellationToken));
             declarations.Add(facts.Signature);
-            foreach (string alias in facts.Aliases)
+            foreach (var alias in facts.UsingAliases)
             {
-                (aliases ??= []).Add(alias);
+                (usingAliases ??= []).Add(alias);
             }
         }
 
-        var sortedAliases = aliases is null
+        // Across files: an alias in one file can name a global alias declared in another.
+        var sortedAliases = usingAliases is null
             ? EquatableArray<string>.Empty
-            : aliases.Distinct(StringComparer.Ordinal).OrderBy(static a => a, StringComparer.Ordinal).ToEquatableArray();
+            : GripHandlerGenerator.HandlerAttributeAliases(usingAliases).OrderBy(static a => a, StringComparer.Ordinal).ToEquatableArray();
         return new SemanticInputs(declarations.ToEquatableArray(), sortedAliases, new CompilationShape(compilation));
     }
 
@@ -68,20 +69,21 @@ internal sealed class SemanticInputs : IEquatable<SemanticInputs>
 }
 
 /// <summary>What one syntax tree contributes to <see cref="SemanticInputs"/>.</summary>
-internal sealed class TreeFacts(string signature, string[] aliases)
+internal sealed class TreeFacts(string signature, (string Alias, string Target)[] usingAliases)
 {
     public string Signature { get; } = signature;
 
-    public string[] Aliases { get; } = aliases;
+    /// <summary>Every using alias to a name in the file (see <see cref="GripHandlerGenerator.UsingAlias"/>).</summary>
+    public (string Alias, string Target)[] UsingAliases { get; } = usingAliases;
 
     public static TreeFacts Compute(SyntaxTree tree, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)tree.GetRoot(cancellationToken);
-        List<string>? aliases = null;
+        List<(string Alias, string Target)>? aliases = null;
         // Using directives sit at the top of the file or of a namespace declaration.
         foreach (var directive in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
         {
-            if (GripHandlerGenerator.HandlerAttributeAlias(directive) is { } alias)
+            if (GripHandlerGenerator.UsingAlias(directive) is { } alias)
             {
                 (aliases ??= []).Add(alias);
             }
