@@ -1,3 +1,4 @@
+using Grip.Protocol;
 using System.Text.Json;
 
 namespace Grip.Publishing;
@@ -6,6 +7,17 @@ namespace Grip.Publishing;
 /// One item of a GRIP publish request (grip-spec §3.1): a channel and at least one format
 /// (<c>ws-message</c>, <c>http-stream</c>, <c>http-response</c>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Content filters: <see cref="GripFilters.VarSubst"/> and <see cref="GripFilters.BuildId"/> change
+/// what a subscriber receives (<c>var-subst</c> replaces <c>%(name)s</c> with the subscription's meta
+/// <c>name</c>). A format's <c>ContentFilters</c> says which content filters the content was written
+/// for: Pushpin compares that list, in order, with each subscription's content filters (its other
+/// filters ignored) and skips a subscription where they differ, so <c>Hello %(user)s</c> never
+/// reaches a subscriber that would see it unsubstituted. Only those two names are accepted: any
+/// other would never match, and the message would be dropped without a word.
+/// </para>
+/// </remarks>
 public sealed class PublishItem
 {
     /// <summary>Creates an item for a channel.</summary>
@@ -26,6 +38,18 @@ public sealed class PublishItem
 
     /// <summary>Meta for subscription filters (for example <c>sender</c> for skip-self).</summary>
     public IReadOnlyDictionary<string, string>? Meta { get; init; }
+
+    /// <summary>
+    /// Skip Pushpin's sequencing of this item (<c>no-seq</c>): by default, items published to a
+    /// channel that some proxy instance subscribes to are sequenced across instances.
+    /// </summary>
+    public bool NoSequence { get; init; }
+
+    /// <summary>
+    /// The message size Pushpin reports in its stats (<c>size</c>, bytes, at least 0); it changes
+    /// nothing about delivery.
+    /// </summary>
+    public int? Size { get; init; }
 
     /// <summary>The WebSocket format.</summary>
     public WebSocketMessageFormat? WebSocketMessage { get; init; }
@@ -63,12 +87,18 @@ public sealed class PublishItem
             }
         }
 
+        if (Size is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Size), Size, "A publish item's size must be at least 0.");
+        }
+
         if (WebSocketMessage is null && HttpStream is null && HttpResponse is null)
         {
             throw new ArgumentException("A publish item needs at least one format (ws-message, http-stream or http-response).", nameof(WebSocketMessage));
         }
 
         WebSocketMessage?.Validate();
+        HttpStream?.Validate();
         HttpResponse?.Validate();
     }
 
@@ -98,6 +128,16 @@ public sealed class PublishItem
         if (PrevId is not null)
         {
             writer.WriteString("prev-id"u8, PrevId);
+        }
+
+        if (Size is { } size)
+        {
+            writer.WriteNumber("size"u8, size);
+        }
+
+        if (NoSequence)
+        {
+            writer.WriteBoolean("no-seq"u8, true);
         }
 
         if (Meta is { Count: > 0 })
@@ -148,6 +188,8 @@ public enum WebSocketMessageAction
 /// <summary>The <c>ws-message</c> format: a text, binary, ping or pong message, or a close.</summary>
 public sealed class WebSocketMessageFormat
 {
+    private string[]? _contentFilters;
+
     private WebSocketMessageFormat(WebSocketMessageAction action, GripFrameKind kind, string? text, ReadOnlyMemory<byte> bytes, int? code, string? reason)
     {
         Action = action;
@@ -202,10 +244,33 @@ public sealed class WebSocketMessageFormat
     /// <summary>The close reason of a close.</summary>
     public string? Reason { get; }
 
+    /// <summary>
+    /// The content filters a subscription must have for this format to reach it
+    /// (<c>content-filters</c>; see <see cref="PublishItem"/> remarks). <see langword="null"/> (the
+    /// default): every subscription; empty: only subscriptions without content filters.
+    /// </summary>
+    public IReadOnlyList<string>? ContentFilters => _contentFilters;
+
+    /// <summary>
+    /// A copy of this format that only reaches subscriptions whose content filters are exactly
+    /// <paramref name="filters"/>, in this order (for example <c>var-subst</c> for content with
+    /// <c>%(user)s</c>). No argument: only subscriptions without content filters.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not <c>var-subst</c> or <c>build-id</c>, or is repeated.</exception>
+    public WebSocketMessageFormat WithContentFilters(params ReadOnlySpan<string> filters)
+    {
+        string[] list = filters.ToArray();
+        ContentFilterList.Validate(list);
+        var copy = (WebSocketMessageFormat)MemberwiseClone();
+        copy._contentFilters = list;
+        return copy;
+    }
+
     /// <summary>Checks the format.</summary>
-    /// <exception cref="ArgumentException">The close code or reason cannot be sent, or a ping/pong payload is over 125 bytes.</exception>
+    /// <exception cref="ArgumentException">The close code or reason cannot be sent, a ping/pong payload is over 125 bytes, or a content filter is not one.</exception>
     public void Validate()
     {
+        ContentFilterList.Validate(ContentFilters);
         if (Action == WebSocketMessageAction.Close && Code is { } code)
         {
             CloseCodes.Validate(code, Reason);
@@ -257,6 +322,7 @@ public sealed class WebSocketMessageFormat
             }
         }
 
+        ContentFilterList.Write(writer, ContentFilters);
         writer.WriteEndObject();
     }
 }
@@ -277,14 +343,17 @@ public enum GripFrameKind
     Pong,
 }
 
-/// <summary>The <c>http-stream</c> format: bytes appended to held streams, or a close.</summary>
+/// <summary>The <c>http-stream</c> format: bytes appended to held streams, a close, or a hint.</summary>
 public sealed class HttpStreamFormat
 {
-    private HttpStreamFormat(ReadOnlyMemory<byte> content, string? text, bool close)
+    private string[]? _contentFilters;
+
+    private HttpStreamFormat(ReadOnlyMemory<byte> content, string? text, bool close, bool hint = false)
     {
         Content = content;
         Text = text;
         IsClose = close;
+        IsHint = hint;
     }
 
     /// <summary>Content to append to every held stream (written as <c>content-bin</c>).</summary>
@@ -300,6 +369,12 @@ public sealed class HttpStreamFormat
     /// <summary>Ends the held streams.</summary>
     public static HttpStreamFormat CloseStream() => new(default, null, close: true);
 
+    /// <summary>
+    /// A hint (<c>"action": "hint"</c>): no content; the proxy fetches what is new from the origin
+    /// itself, by the stream's <c>Grip-Link</c> <c>rel=next</c> (reliable streaming).
+    /// </summary>
+    public static HttpStreamFormat Hint() => new(default, null, close: false, hint: true);
+
     /// <summary>The content bytes.</summary>
     public ReadOnlyMemory<byte> Content { get; }
 
@@ -309,14 +384,48 @@ public sealed class HttpStreamFormat
     /// <summary>Whether this closes the streams.</summary>
     public bool IsClose { get; }
 
+    /// <summary>Whether this is a hint (see <see cref="Hint"/>).</summary>
+    public bool IsHint { get; }
+
+    /// <summary>
+    /// The content filters a subscription must have for this format to reach it
+    /// (<c>content-filters</c>; see <see cref="PublishItem"/> remarks). <see langword="null"/> (the
+    /// default): every subscription; empty: only subscriptions without content filters.
+    /// </summary>
+    public IReadOnlyList<string>? ContentFilters => _contentFilters;
+
+    /// <summary>
+    /// A copy of this format that only reaches subscriptions whose content filters are exactly
+    /// <paramref name="filters"/>, in this order (for example <c>var-subst</c> for content with
+    /// <c>%(user)s</c>). No argument: only subscriptions without content filters.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not <c>var-subst</c> or <c>build-id</c>, or is repeated.</exception>
+    public HttpStreamFormat WithContentFilters(params ReadOnlySpan<string> filters)
+    {
+        string[] list = filters.ToArray();
+        ContentFilterList.Validate(list);
+        var copy = (HttpStreamFormat)MemberwiseClone();
+        copy._contentFilters = list;
+        return copy;
+    }
+
+    /// <summary>Checks the format.</summary>
+    /// <exception cref="ArgumentException">A content filter is not one.</exception>
+    public void Validate() => ContentFilterList.Validate(ContentFilters);
+
     /// <summary>Writes the format object.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        Validate();
         writer.WriteStartObject();
         if (IsClose)
         {
             writer.WriteString("action"u8, "close");
+        }
+        else if (IsHint)
+        {
+            writer.WriteString("action"u8, "hint");
         }
         else if (Text is not null)
         {
@@ -327,13 +436,21 @@ public sealed class HttpStreamFormat
             writer.WriteBase64String("content-bin"u8, Content.Span);
         }
 
+        ContentFilterList.Write(writer, ContentFilters);
         writer.WriteEndObject();
     }
 }
 
-/// <summary>The <c>http-response</c> format: the response a held long-poll request gets. A body is always sent.</summary>
+/// <summary>
+/// The <c>http-response</c> format: the response a held long-poll request gets (a body is always
+/// sent), or a hint.
+/// </summary>
 public sealed class HttpResponseFormat
 {
+    private string[]? _contentFilters;
+
+    private readonly bool _hint;
+
     /// <summary>Creates a response with a binary body (written as <c>body-bin</c>).</summary>
     public HttpResponseFormat(ReadOnlyMemory<byte> body)
     {
@@ -346,11 +463,48 @@ public sealed class HttpResponseFormat
         Body = System.Text.Encoding.UTF8.GetBytes(text);
     }
 
+    private HttpResponseFormat(bool hint)
+    {
+        _hint = hint;
+    }
+
     /// <summary>Creates a response with a text body (written as <c>body</c>).</summary>
     public static HttpResponseFormat FromText(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
         return new HttpResponseFormat(body);
+    }
+
+    /// <summary>
+    /// A hint (<c>"action": "hint"</c>): no response of its own; the proxy asks the origin again for
+    /// each held request (by its <c>Grip-Link</c> <c>rel=next</c>, or the original request).
+    /// <see cref="Code"/>, <see cref="Reason"/>, <see cref="Headers"/> and the body are not sent.
+    /// </summary>
+    public static HttpResponseFormat Hint() => new(hint: true);
+
+    /// <summary>Whether this is a hint (see <see cref="Hint"/>).</summary>
+    public bool IsHint => _hint;
+
+    /// <summary>
+    /// The content filters a subscription must have for this format to reach it
+    /// (<c>content-filters</c>; see <see cref="PublishItem"/> remarks). <see langword="null"/> (the
+    /// default): every subscription; empty: only subscriptions without content filters.
+    /// </summary>
+    public IReadOnlyList<string>? ContentFilters => _contentFilters;
+
+    /// <summary>
+    /// A copy of this format that only reaches subscriptions whose content filters are exactly
+    /// <paramref name="filters"/>, in this order (for example <c>var-subst</c> for content with
+    /// <c>%(user)s</c>). No argument: only subscriptions without content filters.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not <c>var-subst</c> or <c>build-id</c>, or is repeated.</exception>
+    public HttpResponseFormat WithContentFilters(params ReadOnlySpan<string> filters)
+    {
+        string[] list = filters.ToArray();
+        ContentFilterList.Validate(list);
+        var copy = (HttpResponseFormat)MemberwiseClone();
+        copy._contentFilters = list;
+        return copy;
     }
 
     /// <summary>The body as text, when created with <see cref="FromText(string)"/>.</summary>
@@ -369,8 +523,10 @@ public sealed class HttpResponseFormat
     public ReadOnlyMemory<byte> Body { get; }
 
     /// <summary>Checks the format.</summary>
+    /// <exception cref="ArgumentException">The code, a header or a content filter cannot be sent.</exception>
     public void Validate()
     {
+        ContentFilterList.Validate(ContentFilters);
         if (Code is < 0 or > 999)
         {
             throw new ArgumentOutOfRangeException(nameof(Code), Code, "An http-response code must be 0-999.");
@@ -404,6 +560,14 @@ public sealed class HttpResponseFormat
         ArgumentNullException.ThrowIfNull(writer);
         Validate();
         writer.WriteStartObject();
+        if (_hint)
+        {
+            writer.WriteString("action"u8, "hint");
+            ContentFilterList.Write(writer, ContentFilters);
+            writer.WriteEndObject();
+            return;
+        }
+
         writer.WriteNumber("code"u8, Code);
         if (Reason is not null)
         {
@@ -434,6 +598,57 @@ public sealed class HttpResponseFormat
         {
             writer.WriteBase64String("body-bin"u8, Body.Span);
         }
+
+        ContentFilterList.Write(writer, ContentFilters);
         writer.WriteEndObject();
+    }
+}
+
+/// <summary>Checks and writes the <c>content-filters</c> of a publish format (grip-spec §3.1).</summary>
+internal static class ContentFilterList
+{
+    /// <summary>Throws when a name is not a content filter or appears twice.</summary>
+    /// <exception cref="ArgumentException">A name is null, not <c>var-subst</c> or <c>build-id</c>, or repeated.</exception>
+    public static void Validate(IReadOnlyList<string>? filters)
+    {
+        if (filters is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < filters.Count; i++)
+        {
+            string filter = filters[i];
+            if (filter is not (GripFilters.VarSubst or GripFilters.BuildId))
+            {
+                throw new ArgumentException(
+                    $"'{filter}' is not a content filter: only var-subst and build-id change content (Pushpin compares content-filters with the subscription's content filters only, so any other name would never match and the message would be dropped).",
+                    nameof(filters));
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (string.Equals(filters[j], filter, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Content filter '{filter}' is listed twice.", nameof(filters));
+                }
+            }
+        }
+    }
+
+    internal static void Write(Utf8JsonWriter writer, IReadOnlyList<string>? filters)
+    {
+        if (filters is null)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("content-filters"u8);
+        foreach (string filter in filters)
+        {
+            writer.WriteStringValue(filter);
+        }
+
+        writer.WriteEndArray();
     }
 }
