@@ -45,17 +45,56 @@ internal sealed class DevelopmentProxyHub
 
             foreach (var session in _sessions.Values)
             {
-                if (!session.TryGetFilters(item.Channel, out var filters) || !PassesFilters(session, item, filters))
+                if (!session.TryGetFilters(item.Channel, out var filters))
                 {
                     continue;
                 }
 
-                await session.DeliverPublishedAsync(format, cancellationToken).ConfigureAwait(false);
+                if (format.ContentFilters is { } expected && !ContentFiltersMatch(filters, expected))
+                {
+                    session.ReportContentFilterMismatch(item.Channel, filters.Where(IsContentFilter), expected);
+                    continue;
+                }
+
+                if (!PassesFilters(session, item, filters))
+                {
+                    continue;
+                }
+
+                await session.DeliverPublishedAsync(format, item.Channel, filters, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Pushpin 1.36's subscription filters (grip-spec §2.3): skip-self, skip-users, require-sub.</summary>
+    /// <summary>Whether Pushpin counts a filter as targeting message content (its Filter::targets).</summary>
+    private static bool IsContentFilter(string filter) => filter is GripFilters.VarSubst or GripFilters.BuildId;
+
+    /// <summary>
+    /// Pushpin's content-filter check: the subscription's content filters, in subscription order,
+    /// must equal the format's list exactly (order and repeats count).
+    /// </summary>
+    private static bool ContentFiltersMatch(IReadOnlyList<string> subscription, IReadOnlyList<string> expected)
+    {
+        int i = 0;
+        foreach (string filter in subscription)
+        {
+            if (!IsContentFilter(filter))
+            {
+                continue;
+            }
+
+            if (i >= expected.Count || !string.Equals(expected[i], filter, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        return i == expected.Count;
+    }
+
+    /// <summary>Pushpin 1.36's delivery filters (grip-spec §2.3): skip-self, skip-users, require-sub; content filters run at delivery.</summary>
     private static bool PassesFilters(DevelopmentProxySession session, PublishItem item, IReadOnlyList<string> filters)
     {
         var meta = item.Meta;

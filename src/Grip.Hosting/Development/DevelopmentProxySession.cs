@@ -215,24 +215,74 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
         }
     }
 
-    /// <summary>Delivers one published ws-message to this client.</summary>
-    public async Task DeliverPublishedAsync(WebSocketMessageFormat format, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers one published ws-message to this client, through the subscription's content
+    /// filters (<c>var-subst</c>, <c>build-id</c>) as Pushpin 1.36 runs them: in subscription order,
+    /// on send actions only. When a filter fails, Pushpin drops the message for this connection
+    /// without a word; so does this, with a warning that says why.
+    /// </summary>
+    public async Task DeliverPublishedAsync(WebSocketMessageFormat format, string channel, IReadOnlyList<string> filters, CancellationToken cancellationToken)
     {
         switch (format.Action)
         {
             case WebSocketMessageAction.Close:
                 await CloseClientAsync(format.Code ?? 1000, format.Reason, cancellationToken).ConfigureAwait(false);
                 break;
-            case WebSocketMessageAction.Send when format.Kind == GripFrameKind.Text:
-                await SendToClientAsync(WebSocketMessageType.Text, Encoding.UTF8.GetBytes(format.Text ?? string.Empty), cancellationToken).ConfigureAwait(false);
-                break;
-            case WebSocketMessageAction.Send when format.Kind == GripFrameKind.Binary:
-                await SendToClientAsync(WebSocketMessageType.Binary, format.Bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+            case WebSocketMessageAction.Send when format.Kind is GripFrameKind.Text or GripFrameKind.Binary:
+                byte[] content = format.Kind == GripFrameKind.Text ? Encoding.UTF8.GetBytes(format.Text ?? string.Empty) : format.Bytes.ToArray();
+                if (!TryApplyContentFilters(channel, filters, ref content))
+                {
+                    return;
+                }
+
+                await SendToClientAsync(format.Kind == GripFrameKind.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, content, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 LogPingNotSupported(_logger, Id);
                 break;
         }
+    }
+
+    /// <summary>Logs (debug) a publish skipped because its content filters differ from the subscription's.</summary>
+    public void ReportContentFilterMismatch(string channel, IEnumerable<string> subscription, IEnumerable<string> message)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            string subscriptionList = string.Join(',', subscription);
+            string messageList = string.Join(',', message);
+            LogContentFilterMismatch(_logger, Id, channel, subscriptionList, messageList);
+        }
+    }
+
+    private bool TryApplyContentFilters(string channel, IReadOnlyList<string> filters, ref byte[] content)
+    {
+        IReadOnlyDictionary<string, string>? meta = null;
+        foreach (string filter in filters)
+        {
+            bool ok;
+            string? error;
+            switch (filter)
+            {
+                case GripFilters.VarSubst:
+                    meta ??= GetSubscriptionMeta();
+                    ok = GripContentFormat.TrySubstituteVariables(content, meta, out content, out error);
+                    break;
+                case GripFilters.BuildId:
+                    meta ??= GetSubscriptionMeta();
+                    ok = GripContentFormat.TryBuildIds(content, meta, out content, out error);
+                    break;
+                default:
+                    continue;
+            }
+
+            if (!ok)
+            {
+                LogContentFilterFailed(_logger, Id, channel, filter, error!);
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()
@@ -1081,6 +1131,12 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
     [LoggerMessage(EventId = 9011, Level = LogLevel.Debug, Message = "Development proxy: connection {ConnectionId}: ping/pong frames from the origin are not relayed by the development proxy (ASP.NET Core answers client pings itself).")]
     private static partial void LogPingNotSupported(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 9013, Level = LogLevel.Warning, Message = "Development proxy: connection {ConnectionId}: a message published to '{Channel}' was not delivered: its '{Filter}' filter failed ({Reason}). Pushpin drops it the same way, silently.")]
+    private static partial void LogContentFilterFailed(ILogger logger, string connectionId, string channel, string filter, string reason);
+
+    [LoggerMessage(EventId = 9014, Level = LogLevel.Debug, Message = "Development proxy: connection {ConnectionId}: a message published to '{Channel}' was skipped: its content filters [{Message}] differ from the subscription's [{Subscription}], as in Pushpin.")]
+    private static partial void LogContentFilterMismatch(ILogger logger, string connectionId, string channel, string subscription, string message);
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Warning, Message = "Development proxy: connection {ConnectionId}: subscription to '{Channel}' ignored: at most 20 subscriptions per connection, as in Pushpin.")]
     private static partial void LogTooManySubscriptions(ILogger logger, string connectionId, string channel);

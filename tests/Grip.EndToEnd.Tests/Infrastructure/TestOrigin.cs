@@ -25,6 +25,9 @@ public sealed class TestOrigin : IAsyncDisposable
     /// <summary><c>127.0.0.1:port</c>, the route target for Pushpin.</summary>
     public string Target => $"127.0.0.1:{Port}";
 
+    /// <summary>The app's services (its <c>IGripPublisher</c>, for example).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The origin's own base URL (bypassing the proxy).</summary>
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
