@@ -29,6 +29,25 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_var_subst_failure_drops_the_message_for_that_connection_and_says_why()
+    {
+        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        Assert.Equal("welcome", await ReceiveTextAsync(client));
+        await SendTextAsync(client, "varsubst");
+        Assert.Equal("varsubst on", await ReceiveTextAsync(client));
+
+        // No subscription meta 'nobody': Pushpin drops this silently; the development proxy drops it and logs why.
+        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(nobody)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
+        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(user)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
+        Assert.Equal("Hi alice", await ReceiveTextAsync(client));
+
+        var warning = Assert.Single(_origin.Logs.Entries, e => e.EventId == 9013);
+        Assert.Contains("'vs'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("var-subst", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("nobody", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Binary_and_empty_messages_round_trip()
     {
         using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));

@@ -90,6 +90,11 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
             case "close-me":
                 connection.Close(4001, "bye now");
                 break;
+            case "varsubst":
+                connection.SetSubscriptionMeta("user", "alice");
+                connection.Subscribe("vs", GripFilters.VarSubst);
+                connection.Send("varsubst on");
+                break;
             case "whoami":
                 connection.Send("meta:" + connection.Meta["user"]);
                 break;
@@ -137,9 +142,10 @@ internal sealed class TestOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestOrigin(WebApplication app)
+    private TestOrigin(WebApplication app, CapturingLoggerProvider logs)
     {
         _app = app;
+        Logs = logs;
     }
 
     public Uri HttpAddress { get; private set; } = new("http://127.0.0.1");
@@ -150,15 +156,20 @@ internal sealed class TestOrigin : IAsyncDisposable
 
     public List<string> SeenHeaders { get; } = [];
 
+    /// <summary>What the app logged at Warning or above: (event id, message).</summary>
+    public CapturingLoggerProvider Logs { get; }
+
     public static async Task<TestOrigin> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddGripDevelopmentProxy(o => o.Enabled = true);
         builder.Services.AddGripDevelopmentPublisher();
         var app = builder.Build();
-        var origin = new TestOrigin(app);
+        var origin = new TestOrigin(app, logs);
         app.Services.GetRequiredService<GripDevelopmentProxyPaths>().Add("/ws");
         app.MapPost("/ws", async (HttpContext context) =>
         {
@@ -242,5 +253,47 @@ internal sealed class TestOrigin : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps every Warning-or-above log entry of the app, for tests that require a loud failure.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly List<(int EventId, string Message)> _entries = [];
+
+    public IReadOnlyList<(int EventId, string Message)> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lock (owner._entries)
+                {
+                    owner._entries.Add((eventId.Id, formatter(state, exception)));
+                }
+            }
+        }
     }
 }
