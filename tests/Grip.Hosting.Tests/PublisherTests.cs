@@ -340,19 +340,21 @@ public class PublisherTests
     {
         await using var proxy = await FakeProxy.StartAsync();
         using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString() });
-        var stopped = new List<Activity>();
+        // The "Grip" source is process-wide and other test classes publish in parallel: keep only
+        // this test's trace (a concurrent queue, since their activities stop on other threads).
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == "Grip",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
+            ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
         using var parent = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
         await Publisher(services).PublishAsync("c", "x");
         parent.Stop();
-        var publish = Assert.Single(stopped, a => a.OperationName == "grip.publish");
-        Assert.Equal(parent.TraceId, publish.TraceId);
+        var publish = Assert.Single(stopped, a => a.OperationName == "grip.publish" && a.TraceId == parent.TraceId);
+        Assert.Equal(parent.SpanId, publish.ParentSpanId);
         string traceparent = Assert.Single(proxy.Requests).Headers["traceparent"];
         Assert.Contains(parent.TraceId.ToHexString(), traceparent, StringComparison.Ordinal);
     }
