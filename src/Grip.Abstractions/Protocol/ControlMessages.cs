@@ -131,6 +131,12 @@ public static class GripFilters
     /// <summary>Substitute subscription meta values into the content.</summary>
     public const string VarSubst = "var-subst";
 
+    /// <summary>
+    /// Whether the filter changes message content (<see cref="VarSubst"/>, <see cref="BuildId"/>):
+    /// the filters a publish format's <c>content-filters</c> is compared with.
+    /// </summary>
+    public static bool IsContentFilter(string filter) => filter is VarSubst or BuildId;
+
     /// <summary>Whether Pushpin 1.36 knows this filter.</summary>
     public static bool IsKnown(string filter) =>
         filter is SkipSelf or SkipUsers or RequireSub or BuildId or VarSubst;

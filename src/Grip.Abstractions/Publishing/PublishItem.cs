@@ -619,7 +619,7 @@ internal static class ContentFilterList
         for (int i = 0; i < filters.Count; i++)
         {
             string filter = filters[i];
-            if (filter is not (GripFilters.VarSubst or GripFilters.BuildId))
+            if (filter is null || !GripFilters.IsContentFilter(filter))
             {
                 throw new ArgumentException(
                     $"'{filter}' is not a content filter: only var-subst and build-id change content (Pushpin compares content-filters with the subscription's content filters only, so any other name would never match and the message would be dropped).",

@@ -52,7 +52,7 @@ internal sealed class DevelopmentProxyHub
 
                 if (format.ContentFilters is { } expected && !ContentFiltersMatch(filters, expected))
                 {
-                    session.ReportContentFilterMismatch(item.Channel, filters.Where(IsContentFilter), expected);
+                    session.ReportContentFilterMismatch(item.Channel, filters.Where(GripFilters.IsContentFilter), expected);
                     continue;
                 }
 
@@ -66,9 +66,6 @@ internal sealed class DevelopmentProxyHub
         }
     }
 
-    /// <summary>Whether Pushpin counts a filter as targeting message content (its Filter::targets).</summary>
-    private static bool IsContentFilter(string filter) => filter is GripFilters.VarSubst or GripFilters.BuildId;
-
     /// <summary>
     /// Pushpin's content-filter check: the subscription's content filters, in subscription order,
     /// must equal the format's list exactly (order and repeats count).
@@ -78,7 +75,7 @@ internal sealed class DevelopmentProxyHub
         int i = 0;
         foreach (string filter in subscription)
         {
-            if (!IsContentFilter(filter))
+            if (!GripFilters.IsContentFilter(filter))
             {
                 continue;
             }
