@@ -234,7 +234,7 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 
         try
         {
-            if (!HasHandlerMethod(type, known))
+            if (!HandlerParser.IsHandlerType(type, known))
             {
                 // Spelled like a handler attribute but is something else (another OnOpen attribute).
                 return null;
@@ -272,19 +272,6 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
             if (part.GetSyntax(cancellationToken) is TypeDeclarationSyntax candidate && MentionsHandlerAttribute(candidate, aliases))
             {
                 return candidate == declaration;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasHandlerMethod(INamedTypeSymbol type, KnownTypes known)
-    {
-        foreach (var member in type.GetMembers())
-        {
-            if (member is IMethodSymbol method && HandlerParser.IsHandlerMethod(method, known))
-            {
-                return true;
             }
         }
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Grip.Generators.Diagnostics;
 using Grip.Generators.Parsing;
 using Microsoft.CodeAnalysis;
@@ -50,8 +49,7 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, KnownTypes known)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        bool isHandler = type.GetMembers().OfType<IMethodSymbol>().Any(m => HandlerParser.IsHandlerMethod(m, known));
-        if (!isHandler)
+        if (!HandlerParser.IsHandlerType(type, known))
         {
             return;
         }

@@ -133,6 +133,20 @@ internal static class HandlerParser
             jsonTypes.ToEquatableArray());
     }
 
+    /// <summary>Whether any method of <paramref name="type"/> carries one of the handler attributes.</summary>
+    public static bool IsHandlerType(INamedTypeSymbol type, KnownTypes known)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol method && IsHandlerMethod(method, known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a method carries one of the handler attributes.</summary>
     public static bool IsHandlerMethod(IMethodSymbol method, KnownTypes known) =>
         method.GetAttributes().Any(a => RoleOf(a, known) is not null);
