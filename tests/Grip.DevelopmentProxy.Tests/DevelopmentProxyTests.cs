@@ -41,7 +41,8 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
         await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(user)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
         Assert.Equal("Hi alice", await ReceiveTextAsync(client));
 
-        var warning = Assert.Single(_origin.Logs.Entries, e => e.EventId == 9013);
+        var warning = Assert.Single(_origin.Logs.GetSnapshot(), e => e.Id.Id == 9013);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
         Assert.Contains("'vs'", warning.Message, StringComparison.Ordinal);
         Assert.Contains("var-subst", warning.Message, StringComparison.Ordinal);
         Assert.Contains("nobody", warning.Message, StringComparison.Ordinal);

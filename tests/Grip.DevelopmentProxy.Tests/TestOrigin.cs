@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Grip.DevelopmentProxy.Tests;
 
@@ -142,7 +143,7 @@ internal sealed class TestOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestOrigin(WebApplication app, CapturingLoggerProvider logs)
+    private TestOrigin(WebApplication app, FakeLogCollector logs)
     {
         _app = app;
         Logs = logs;
@@ -156,16 +157,16 @@ internal sealed class TestOrigin : IAsyncDisposable
 
     public List<string> SeenHeaders { get; } = [];
 
-    /// <summary>What the app logged at Warning or above: (event id, message).</summary>
-    public CapturingLoggerProvider Logs { get; }
+    /// <summary>What the app logged.</summary>
+    public FakeLogCollector Logs { get; }
 
     public static async Task<TestOrigin> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var logs = new CapturingLoggerProvider();
-        builder.Logging.AddProvider(logs);
+        var logs = new FakeLogCollector();
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddGripDevelopmentProxy(o => o.Enabled = true);
         builder.Services.AddGripDevelopmentPublisher();
         var app = builder.Build();
@@ -253,47 +254,5 @@ internal sealed class TestOrigin : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>Keeps every Warning-or-above log entry of the app, for tests that require a loud failure.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly List<(int EventId, string Message)> _entries = [];
-
-    public IReadOnlyList<(int EventId, string Message)> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                lock (owner._entries)
-                {
-                    owner._entries.Add((eventId.Id, formatter(state, exception)));
-                }
-            }
-        }
     }
 }
