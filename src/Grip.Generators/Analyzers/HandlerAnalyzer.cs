@@ -49,7 +49,7 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, KnownTypes known)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!HandlerParser.IsHandlerType(type, known))
+        if (!HandlerRoles.IsHandlerType(type, known))
         {
             return;
         }

@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Grip.Generators.Model;
 using Grip.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Grip.Generators.Model;
+namespace Grip.Generators.Caching;
 
 /// <summary>
 /// Everything outside a handler class that its model can depend on: the declaration signature of
@@ -55,7 +56,7 @@ internal sealed class SemanticInputs : IEquatable<SemanticInputs>
         // Across files: an alias in one file can name a global alias declared in another.
         var sortedAliases = usingAliases is null
             ? EquatableArray<string>.Empty
-            : GripHandlerGenerator.HandlerAttributeAliases(usingAliases).OrderBy(static a => a, StringComparer.Ordinal).ToEquatableArray();
+            : HandlerSyntax.HandlerAttributeAliases(usingAliases).OrderBy(static a => a, StringComparer.Ordinal).ToEquatableArray();
         return new SemanticInputs(declarations.ToEquatableArray(), sortedAliases, new CompilationShape(compilation));
     }
 
@@ -73,7 +74,7 @@ internal sealed class TreeFacts(string signature, (string Alias, string Target)[
 {
     public string Signature { get; } = signature;
 
-    /// <summary>Every using alias to a name in the file (see <see cref="GripHandlerGenerator.UsingAlias"/>).</summary>
+    /// <summary>Every using alias to a name in the file (see <see cref="HandlerSyntax.UsingAlias"/>).</summary>
     public (string Alias, string Target)[] UsingAliases { get; } = usingAliases;
 
     public static TreeFacts Compute(SyntaxTree tree, CancellationToken cancellationToken)
@@ -83,7 +84,7 @@ internal sealed class TreeFacts(string signature, (string Alias, string Target)[
         // Using directives sit at the top of the file or of a namespace declaration.
         foreach (var directive in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
         {
-            if (GripHandlerGenerator.UsingAlias(directive) is { } alias)
+            if (HandlerSyntax.UsingAlias(directive) is { } alias)
             {
                 (aliases ??= []).Add(alias);
             }
@@ -91,56 +92,4 @@ internal sealed class TreeFacts(string signature, (string Alias, string Target)[
 
         return new TreeFacts(DeclarationSignature.Compute(root, cancellationToken), aliases?.ToArray() ?? []);
     }
-}
-
-/// <summary>The compilation-wide inputs a declaration can depend on, besides the files.</summary>
-internal sealed class CompilationShape : IEquatable<CompilationShape>
-{
-    private readonly MetadataReference[] _references;
-
-    public CompilationShape(Compilation compilation)
-    {
-        AssemblyName = compilation.AssemblyName;
-        Options = compilation.Options;
-        // ExternalReferences, not References: the latter binds the compilation's reference manager,
-        // which costs a millisecond on every new compilation. The only other references are #r
-        // directives (scripts), and directives are part of every file's declaration signature.
-        _references = [.. compilation.ExternalReferences];
-    }
-
-    public string? AssemblyName { get; }
-
-    public CompilationOptions Options { get; }
-
-    public bool Equals(CompilationShape? other)
-    {
-        if (ReferenceEquals(this, other))
-        {
-            return true;
-        }
-
-        if (other is null
-            || !string.Equals(AssemblyName, other.AssemblyName, StringComparison.Ordinal)
-            || !Options.Equals(other.Options)
-            || _references.Length != other._references.Length)
-        {
-            return false;
-        }
-
-        // References are compared by identity: the IDE and the build keep one object per reference
-        // while it is unchanged, and a new object (even for the same file) only costs a re-parse.
-        for (int i = 0; i < _references.Length; i++)
-        {
-            if (!ReferenceEquals(_references[i], other._references[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public override bool Equals(object? obj) => Equals(obj as CompilationShape);
-
-    public override int GetHashCode() => EqualityComparer<string?>.Default.GetHashCode(AssemblyName) ^ _references.Length;
 }
