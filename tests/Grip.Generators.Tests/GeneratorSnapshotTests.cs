@@ -170,6 +170,50 @@ public sealed class GeneratorSnapshotTests
     }
 
     [Fact]
+    public void Names_from_user_code_never_collide_with_generated_ones()
+    {
+        // Locals are named after parameters and invokers after methods: a parameter named like the
+        // invoker's own parameters, a member of the invoker, a keyword or a discard, and overloads
+        // and a method named like an overload's invoker, must all still compile (the harness
+        // requires no warning at all).
+        const string source = """
+            using System.Text.Json.Serialization;
+            using System.Threading.Tasks;
+            using Grip;
+            using Microsoft.Extensions.DependencyInjection;
+            namespace Demo;
+            public interface IStore { }
+            public sealed record Note(string Text);
+
+            [JsonSerializable(typeof(Note))]
+            public partial class NamesJson : JsonSerializerContext;
+
+            [GripJsonContext(typeof(NamesJson))]
+            public partial class Names(IStore services, [FromKeyedServices(7)] IStore handler)
+            {
+                public IStore[] Stores => [services, handler];
+
+                [OnMessage("note")]
+                public async Task<Note?> Note(Note message, IStore connection, IStore reply, IStore await, IStore _, IStore s_note)
+                {
+                    await Task.Yield();
+                    return message;
+                }
+
+                [OnMessage]
+                public void Note(string text, IStore InvokeNote, IStore @event, IStore value) { }
+
+                [OnMessage]
+                public void @class(byte[] data) { }
+
+                [OnClose]
+                public static void Note_2(IStore status, IStore cancellationToken) { }
+            }
+            """;
+        GeneratorHarness.VerifyScenario("Names", ["Grip.Demo.Names.g.cs"], source);
+    }
+
+    [Fact]
     public void A_class_that_is_not_partial_gets_nothing()
     {
         const string source = """

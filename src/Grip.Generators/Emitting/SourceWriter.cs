@@ -1,14 +1,21 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace Grip.Generators.Emitting;
 
 /// <summary>
-/// The one writer all generated code goes through: lines with four-space indentation and
-/// disposable blocks, so braces always balance (checked when the text is taken).
+/// The one writer all generated code goes through: lines with four-space indentation, disposable
+/// blocks (braces always balance, checked when the text is taken), and the wrapping of long
+/// parameter and argument lists at <see cref="MaxLineLength"/> characters.
 /// </summary>
 internal sealed class SourceWriter
 {
+    /// <summary>Where lists wrap. Lines the writer cannot break (a long type name) may be longer.</summary>
+    public const int MaxLineLength = 120;
+
+    private const int IndentSize = 4;
+
     private readonly StringBuilder _builder = new();
     private int _indent;
 
@@ -16,7 +23,7 @@ internal sealed class SourceWriter
     {
         if (line.Length != 0)
         {
-            _builder.Append(' ', _indent * 4);
+            _builder.Append(' ', _indent * IndentSize);
             _builder.Append(line);
         }
 
@@ -25,7 +32,7 @@ internal sealed class SourceWriter
 
     public void WriteLine() => _builder.Append('\n');
 
-    /// <summary>Writes several lines (a raw string fragment), indenting each.</summary>
+    /// <summary>Writes several lines (a raw string template), indenting each.</summary>
     public void WriteLines(string text)
     {
         foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
@@ -34,13 +41,74 @@ internal sealed class SourceWriter
         }
     }
 
-    /// <summary>Writes <paramref name="header"/>, an opening brace, and returns a scope that closes it.</summary>
-    public Block Block(string header, string close = "}")
+    /// <summary>Whether <paramref name="line"/> fits at the current indentation.</summary>
+    public bool Fits(string line) => (_indent * IndentSize) + line.Length <= MaxLineLength;
+
+    /// <summary>
+    /// A declaration's parameter list: <c>head(p1, p2)tail</c> on one line when it fits, else one
+    /// parameter per line, indented once.
+    /// </summary>
+    public void WriteParameters(string head, IReadOnlyList<string> parameters, string tail)
     {
-        WriteLine(header);
+        string line = head + "(" + string.Join(", ", parameters) + ")" + tail;
+        if (Fits(line) || parameters.Count == 0)
+        {
+            WriteLine(line);
+            return;
+        }
+
+        WriteLine(head + "(");
+        Indent();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            WriteLine(parameters[i] + (i == parameters.Count - 1 ? ")" + tail : ","));
+        }
+
+        Unindent();
+    }
+
+    /// <summary>
+    /// A call: <c>head(a, b)tail</c> on one line when it fits; else the arguments together on the
+    /// next line, indented once; else one argument per line.
+    /// </summary>
+    public void WriteArguments(string head, IReadOnlyList<string> arguments, string tail)
+    {
+        string joined = string.Join(", ", arguments);
+        string line = head + "(" + joined + ")" + tail;
+        if (Fits(line) || arguments.Count == 0)
+        {
+            WriteLine(line);
+            return;
+        }
+
+        WriteLine(head + "(");
+        Indent();
+        if (Fits(joined + ")" + tail))
+        {
+            WriteLine(joined + ")" + tail);
+        }
+        else
+        {
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                WriteLine(arguments[i] + (i == arguments.Count - 1 ? ")" + tail : ","));
+            }
+        }
+
+        Unindent();
+    }
+
+    /// <summary>Writes <paramref name="header"/> (when given), an opening brace, and returns a scope that closes it.</summary>
+    public Block Block(string? header = null)
+    {
+        if (header is not null)
+        {
+            WriteLine(header);
+        }
+
         WriteLine("{");
         _indent++;
-        return new Block(this, close);
+        return new Block(this);
     }
 
     public void Indent() => _indent++;
@@ -65,10 +133,10 @@ internal sealed class SourceWriter
         return _builder.ToString();
     }
 
-    internal void CloseBlock(string close)
+    internal void CloseBlock()
     {
         Unindent();
-        WriteLine(close);
+        WriteLine("}");
     }
 }
 
@@ -76,13 +144,11 @@ internal sealed class SourceWriter
 internal readonly struct Block : IDisposable
 {
     private readonly SourceWriter _writer;
-    private readonly string _close;
 
-    public Block(SourceWriter writer, string close)
+    public Block(SourceWriter writer)
     {
         _writer = writer;
-        _close = close;
     }
 
-    public void Dispose() => _writer.CloseBlock(_close);
+    public void Dispose() => _writer.CloseBlock();
 }

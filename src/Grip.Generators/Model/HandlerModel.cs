@@ -73,12 +73,13 @@ internal enum ReplyKind
 }
 
 /// <param name="Kind">How the argument is bound.</param>
+/// <param name="Name">The parameter's name (services and messages: their locals are named after it), else empty.</param>
 /// <param name="Type">The fully qualified type (services, JSON messages).</param>
 /// <param name="JsonTypeIndex">Index into <see cref="HandlerModel.JsonTypes"/> for a JSON message, else -1.</param>
 /// <param name="IsReferenceType">Whether a null check applies to a deserialized value.</param>
 /// <param name="AllowsNull">Whether the parameter is nullable-annotated (optional service, nullable message).</param>
 /// <param name="ServiceKey">For a keyed service ([FromKeyedServices(key)]), the key as a C# literal; else null.</param>
-internal sealed record ParameterModel(ParameterKind Kind, string Type, int JsonTypeIndex, bool IsReferenceType, bool AllowsNull, string? ServiceKey = null);
+internal sealed record ParameterModel(ParameterKind Kind, string Name, string Type, int JsonTypeIndex, bool IsReferenceType, bool AllowsNull, string? ServiceKey = null);
 
 /// <param name="Name">The method name.</param>
 /// <param name="IsStatic">Static methods are called on the type, not the instance.</param>

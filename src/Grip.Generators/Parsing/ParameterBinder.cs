@@ -35,11 +35,11 @@ internal static class ParameterBinder
 
             if (KnownTypes.Is(type, known.Connection))
             {
-                parameters.Add(new ParameterModel(ParameterKind.Connection, string.Empty, -1, false, false));
+                parameters.Add(new ParameterModel(ParameterKind.Connection, string.Empty, string.Empty, -1, false, false));
             }
             else if (KnownTypes.Is(type, known.CancellationToken))
             {
-                parameters.Add(new ParameterModel(ParameterKind.CancellationToken, string.Empty, -1, false, false));
+                parameters.Add(new ParameterModel(ParameterKind.CancellationToken, string.Empty, string.Empty, -1, false, false));
             }
             else if (KnownTypes.Is(type, known.CloseStatus))
             {
@@ -49,7 +49,7 @@ internal static class ParameterBinder
                     continue;
                 }
 
-                parameters.Add(new ParameterModel(ParameterKind.CloseStatus, string.Empty, -1, false, false));
+                parameters.Add(new ParameterModel(ParameterKind.CloseStatus, string.Empty, string.Empty, -1, false, false));
             }
             else if (SymbolEqualityComparer.Default.Equals(parameter, messageParameter))
             {
@@ -67,7 +67,7 @@ internal static class ParameterBinder
                 }
 
                 bool allowsNull = type.NullableAnnotation == NullableAnnotation.Annotated;
-                parameters.Add(new ParameterModel(ParameterKind.Message, known.FullyQualifiedName(type), index, type.IsReferenceType, allowsNull));
+                parameters.Add(new ParameterModel(ParameterKind.Message, parameter.Name, known.FullyQualifiedName(type), index, type.IsReferenceType, allowsNull));
             }
             else
             {

@@ -101,7 +101,7 @@ internal static class ServiceBinder
         // would be a warning in generated code.
         bool optional = type.NullableAnnotation == NullableAnnotation.Annotated;
         string name = known.FullyQualifiedName(type);
-        return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, name, -1, true, optional, key);
+        return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, parameter.Name, name, -1, true, optional, key);
     }
 
     /// <summary>A service key as a C# expression (invariant culture), or null for a kind of constant that cannot be one.</summary>
