@@ -20,11 +20,10 @@ internal static class KnownTypesCache
     // pipeline hands on one instance while they are equal): a context's list is declaration syntax.
     private static readonly ConditionalWeakTable<SemanticInputs, ConcurrentDictionary<string, HashSet<string>>> ContextTypes = new();
 
-    /// <summary>The known types of <paramref name="compilation"/>, or null when Grip.Abstractions is not referenced.</summary>
+    // Null when Grip.Abstractions is not referenced.
     public static KnownTypes? Get(Compilation compilation, SemanticInputs inputs) =>
         ByCompilation.GetValue(compilation, c => new Box(KnownTypes.Create(c, ContextTypes.GetValue(inputs, static _ => new(StringComparer.Ordinal))))).Value;
 
-    /// <summary>Holds a possibly-null <see cref="KnownTypes"/> in a <see cref="ConditionalWeakTable{TKey, TValue}"/>.</summary>
     private sealed class Box(KnownTypes? value)
     {
         public KnownTypes? Value { get; } = value;

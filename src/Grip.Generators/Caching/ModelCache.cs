@@ -13,10 +13,8 @@ namespace Grip.Generators.Caching;
 /// binding a symbol: what makes a keystroke in a method body cost next to nothing.
 /// </summary>
 /// <remarks>
-/// The claim behind it: a handler's model depends only on its own syntax, the declarations of all
-/// files, the references and the options (<see cref="SemanticInputs"/>).
-/// tests/Grip.Generators.Tests/ModelCacheSoundnessTests.cs checks it against from-scratch runs.
-/// Weak on the syntax node: an entry lives exactly as long as the file version it describes.
+/// Sound because a model depends only on its syntax and the <see cref="SemanticInputs"/>
+/// (ModelCacheSoundnessTests). Weak on the node: an entry lives as long as its file version.
 /// </remarks>
 internal static class ModelCache
 {
@@ -29,7 +27,6 @@ internal static class ModelCache
     [ThreadStatic]
     internal static int ParsesOnThisThread;
 
-    /// <summary>The cached model of <paramref name="declaration"/>, or a new one from <see cref="HandlerTransform"/>.</summary>
     public static HandlerResult? GetOrParse(TypeDeclarationSyntax declaration, ModelEnvironment environment, CancellationToken cancellationToken)
     {
         var box = Entries.GetValue(declaration, static _ => new StrongBox<CachedModel?>());
@@ -44,7 +41,6 @@ internal static class ModelCache
         return result;
     }
 
-    /// <summary>A model (or null: not a handler) and the inputs it was computed under.</summary>
     private sealed class CachedModel(SemanticInputs inputs, HandlerResult? result)
     {
         public SemanticInputs Inputs { get; } = inputs;

@@ -10,7 +10,6 @@ namespace Grip.Generators.Caching;
 /// </summary>
 internal sealed class ModelEnvironment(SemanticInputs inputs, Compilation compilation)
 {
-    /// <summary>The using aliases that may name a handler attribute (see <see cref="SemanticInputs.Aliases"/>).</summary>
     public EquatableArray<string> Aliases => Inputs.Aliases;
 
     public SemanticInputs Inputs { get; } = inputs;

@@ -36,7 +36,6 @@ internal static class GlobalNames
     public const string EditorBrowsableNever =
         "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
 
-    /// <summary>The generator's name and version, so a reader (and tooling) knows what wrote the code.</summary>
     public static readonly string GeneratedCode =
         "[global::System.CodeDom.Compiler.GeneratedCode(" + Literal(ThisAssembly.Name) + ", " + Literal(ThisAssembly.Version) + ")]";
 

@@ -10,19 +10,15 @@ namespace Grip.Generators.Emitting;
 /// invoker struct that creates the handler and calls its methods (<see cref="InvokerEmitter"/>).
 /// </summary>
 /// <remarks>
-/// The output is written to be read in a debugger, as code a person would write: one invoker per
-/// handler method, named after it; services resolved into locals named after the parameters; lists
-/// wrapped at <see cref="SourceWriter.MaxLineLength"/>; no member that nothing uses. The golden files
-/// under tests/Grip.Generators.Tests/Snapshots show every shape.
+/// Written to be read in a debugger: invokers named after methods, services in named locals, lists
+/// wrapped at <see cref="SourceWriter.MaxLineLength"/>, no unused member (golden files: tests/.../Snapshots).
 /// </remarks>
 internal static class HandlerEmitter
 {
     private const string InvokerName = "__GripInvoker";
 
-    /// <summary>The event's own parameter of <c>OnMessageAsync</c> and the message invokers.</summary>
     internal const string MessageParameter = Message + " message";
 
-    /// <summary>The event's own parameter of <c>OnCloseAsync</c> and the close invoker.</summary>
     internal const string StatusParameter = CloseStatus + " status";
 
     public static string Emit(HandlerModel model, System.Threading.CancellationToken cancellationToken)
@@ -39,7 +35,6 @@ internal static class HandlerEmitter
             w.WriteLine();
         }
 
-        // The containing types, outermost first, then the handler itself.
         var scopes = new List<Block>();
         for (int i = 0; i < model.DeclarationChain.Count - 1; i++)
         {
@@ -68,7 +63,6 @@ internal static class HandlerEmitter
         return w.ToString();
     }
 
-    /// <summary>The explicit <c>IGripHandler.DispatchAsync</c> signature, with its attributes.</summary>
     private static void WriteDispatchSignature(SourceWriter w) =>
         w.WriteLines($$"""
             /// <inheritdoc />
@@ -168,10 +162,7 @@ internal static class HandlerEmitter
         }
     }
 
-    /// <summary>
-    /// The source-generated metadata of one JSON type, looked up in the handler's context once. When
-    /// the declaration does not fit on a line, the field's name starts the next one.
-    /// </summary>
+    // One JSON type's metadata, looked up in the context once; a long declaration puts the name below.
     private static void EmitJsonField(SourceWriter w, HandlerModel model, string type, string field)
     {
         string declaration = "private static readonly " + JsonTypeInfo + "<" + type + ">";
@@ -225,10 +216,7 @@ internal static class HandlerEmitter
         }
     }
 
-    /// <summary>
-    /// <c>OnOpenAsync</c> or <c>OnCloseAsync</c> (<paramref name="role"/> is Open or Close): calls the
-    /// method's invoker, or does nothing when the class has no such method.
-    /// </summary>
+    /// <summary><c>OnOpenAsync</c> or <c>OnCloseAsync</c>: the method's invoker, or nothing without one.</summary>
     private static void EmitLifecycleEntry(SourceWriter w, HandlerModel model, string role, string? invoker, string? extraParameter, string? extraArgument)
     {
         WriteEntrySignature(w, model, "On" + role + "Async", extraParameter);
@@ -246,14 +234,10 @@ internal static class HandlerEmitter
         }
     }
 
-    /// <summary>One of the <c>IGripHandlerInvoker</c> methods the dispatcher calls.</summary>
     private static void WriteEntrySignature(SourceWriter w, HandlerModel model, string name, string? extraParameter) =>
         w.WriteParameters("public " + ValueTask + " " + name, InvokerParameters(model, extraParameter), string.Empty);
 
-    /// <summary>
-    /// Text and binary messages to their methods. Typed routes compare the discriminator's UTF-8 bytes
-    /// in declaration order; a text message none of them takes goes to the untyped text method.
-    /// </summary>
+    /// <summary>Typed routes in declaration order, then the untyped text method; binary to its own.</summary>
     private static void EmitMessageRouting(SourceWriter w, HandlerModel model, HandlerNames names)
     {
         const string Unsupported = Support + ".CloseUnsupportedMessage(connection)";
@@ -321,17 +305,15 @@ internal static class HandlerEmitter
         w.WriteLine("return " + textCall + ";");
     }
 
-    /// <summary>The parameters every invoker method shares: the handler, the connection, the event's own, the token.</summary>
     internal static string[] InvokerParameters(HandlerModel model, string? extraParameter) =>
         extraParameter is null
             ? [model.FullyQualifiedName + " handler", Connection + " connection", CancellationToken + " cancellationToken"]
             : [model.FullyQualifiedName + " handler", Connection + " connection", extraParameter, CancellationToken + " cancellationToken"];
 
-    /// <summary>A call of an invoker with the caller's own parameters, which have the same names.</summary>
+    // Every caller of an invoker has parameters of the same names.
     internal static string InvokerCall(string invoker, string? extraArgument) =>
         invoker + "(handler, connection, " + (extraArgument is null ? string.Empty : extraArgument + ", ") + "cancellationToken)";
 
-    /// <summary><c>signature =&gt; body</c> on one line when it fits, else with the body on the next line.</summary>
     private static void WriteExpressionBody(SourceWriter w, string signature, string body)
     {
         if (w.Fits(signature + " => " + body))
@@ -346,10 +328,7 @@ internal static class HandlerEmitter
         w.Unindent();
     }
 
-    /// <summary>
-    /// A string constant as concatenated literals, each line within the line length, split after
-    /// spaces (never inside an escape). The compiler folds them back into the one constant.
-    /// </summary>
+    /// <summary>A constant as literals split after spaces, one per line; the compiler folds them into one.</summary>
     internal static void WriteStringLiteral(SourceWriter w, string text, string tail)
     {
         var words = new List<string>();

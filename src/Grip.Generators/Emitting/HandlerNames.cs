@@ -11,7 +11,7 @@ namespace Grip.Generators.Emitting;
 /// </summary>
 internal sealed class HandlerNames
 {
-    /// <summary>Names every generated method body already uses: its parameters and the <c>reply</c> local.</summary>
+    // What every generated method body already declares: its parameters and the reply local.
     private static readonly string[] BodyNames = ["handler", "connection", "message", "status", "cancellationToken", "reply", "services"];
 
     private readonly List<string> _members = new();
@@ -35,22 +35,15 @@ internal sealed class HandlerNames
         }
     }
 
-    /// <summary>The <c>[OnOpen]</c> method's invoker, or null.</summary>
     public string? Open { get; }
 
-    /// <summary>The <c>[OnClose]</c> method's invoker, or null.</summary>
     public string? Close { get; }
 
-    /// <summary>The invoker of each <see cref="HandlerModel.Messages"/> entry.</summary>
     public string[] Messages { get; }
 
-    /// <summary>The <c>JsonTypeInfo&lt;T&gt;</c> field of each <see cref="HandlerModel.JsonTypes"/> entry.</summary>
     public string[] JsonFields { get; }
 
-    /// <summary>
-    /// A scope for one generated method's locals: they may shadow neither its parameters nor a member
-    /// of the struct it calls (a parameter named <c>connection</c> becomes <c>connectionService</c>).
-    /// </summary>
+    /// <summary>A scope for one method's locals: they shadow neither its parameters nor a struct member.</summary>
     public NameAllocator Locals()
     {
         var taken = new List<string>(BodyNames);
@@ -58,10 +51,7 @@ internal sealed class HandlerNames
         return new NameAllocator(taken);
     }
 
-    /// <summary>
-    /// A type's simple name as a camel-case identifier: <c>global::App.ChatSend</c> gives
-    /// <c>chatSend</c>, <c>global::System.Collections.Generic.List&lt;int&gt;</c> gives <c>list</c>.
-    /// </summary>
+    // global::App.ChatSend -> chatSend, global::System.Collections.Generic.List<int> -> list.
     private static string FieldStem(string fullyQualifiedType)
     {
         string name = fullyQualifiedType;

@@ -52,10 +52,7 @@ internal static class InvokerEmitter
         }
     }
 
-    /// <summary>
-    /// <c>var name = ServiceProviderServiceExtensions.GetRequiredService&lt;T&gt;(provider);</c> (keyed,
-    /// optional), broken before the call, and after the <c>=</c> too, when a line is too long.
-    /// </summary>
+    /// <summary><c>var name = ...GetRequiredService&lt;T&gt;(provider);</c>, broken before the call when long.</summary>
     public static void WriteService(SourceWriter w, string local, ParameterModel parameter, string provider)
     {
         bool optional = parameter.Kind == ParameterKind.OptionalService;
@@ -113,11 +110,7 @@ internal static class InvokerEmitter
         _ => "message",
     };
 
-    /// <summary>
-    /// Deserializes the message with the context's metadata into a local named after the parameter.
-    /// A message that does not fit the type goes to the untyped text method when the class has one,
-    /// else closes with 1007. Returns the local.
-    /// </summary>
+    /// <summary>Deserializes the message into a local named after the parameter, and returns the local.</summary>
     private static string EmitJsonMessage(SourceWriter w, HandlerModel model, HandlerNames names, NameAllocator locals, MethodModel method, ParameterModel parameter, bool isAsync)
     {
         string? fallback = null;
@@ -168,7 +161,6 @@ internal static class InvokerEmitter
         return local;
     }
 
-    /// <summary>Calls the method, awaits it as its return type says, and sends a reply.</summary>
     private static void EmitCall(SourceWriter w, HandlerModel model, HandlerNames names, MethodModel method, IReadOnlyList<string> arguments)
     {
         string target = (method.IsStatic ? model.FullyQualifiedName : "handler") + "." + NameAllocator.Escape(method.Name);

@@ -14,7 +14,6 @@ internal sealed class NameAllocator
 {
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    /// <summary>A scope in which <paramref name="taken"/> are already declared (or must not be shadowed).</summary>
     public NameAllocator(IEnumerable<string> taken)
     {
         foreach (string name in taken)
@@ -26,11 +25,7 @@ internal sealed class NameAllocator
         _used.Add("_");
     }
 
-    /// <summary>
-    /// A local: <paramref name="preferred"/> when it is free, else followed by <paramref name="suffix"/>,
-    /// then by <paramref name="suffix"/> and 2, 3, ... (<c>connection</c> taken gives
-    /// <c>connectionService</c>, then <c>connectionService2</c>). Keywords come back escaped (<c>@event</c>).
-    /// </summary>
+    /// <summary>A local: <c>connection</c>, else <c>connectionService</c>, <c>connectionService2</c>, ...; escaped.</summary>
     public string Claim(string preferred, string suffix)
     {
         string name = preferred;
@@ -47,10 +42,7 @@ internal sealed class NameAllocator
         return Escape(name);
     }
 
-    /// <summary>
-    /// A member: <paramref name="preferred"/> when it is free, else followed by _2, _3, ...
-    /// (a second <c>InvokeSend</c>, for an overload, is <c>InvokeSend_2</c>).
-    /// </summary>
+    /// <summary>A member: <c>InvokeSend</c>, else <c>InvokeSend_2</c>, <c>InvokeSend_3</c>, ... (overloads).</summary>
     public string ClaimNumbered(string preferred)
     {
         string name = preferred;
@@ -64,9 +56,8 @@ internal sealed class NameAllocator
     }
 
     /// <summary>
-    /// An identifier as C# source writes it: a keyword gets an <c>@</c> (<c>@event</c>), and so does
-    /// <c>await</c>, which is a keyword inside the async invokers. Other contextual keywords
-    /// (<c>value</c>, <c>var</c>) are plain identifiers wherever generated code declares a local.
+    /// A keyword gets an <c>@</c> (<c>@event</c>), and so does <c>await</c>, a keyword in the async
+    /// invokers; other contextual keywords (<c>value</c>, <c>var</c>) are valid local names as they are.
     /// </summary>
     public static string Escape(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || identifier == "await"

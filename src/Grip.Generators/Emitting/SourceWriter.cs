@@ -32,7 +32,7 @@ internal sealed class SourceWriter
 
     public void WriteLine() => _builder.Append('\n');
 
-    /// <summary>Writes several lines (a raw string template), indenting each.</summary>
+    // Several lines (a raw string template), each indented.
     public void WriteLines(string text)
     {
         foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
@@ -41,13 +41,9 @@ internal sealed class SourceWriter
         }
     }
 
-    /// <summary>Whether <paramref name="line"/> fits at the current indentation.</summary>
     public bool Fits(string line) => (_indent * IndentSize) + line.Length <= MaxLineLength;
 
-    /// <summary>
-    /// A declaration's parameter list: <c>head(p1, p2)tail</c> on one line when it fits, else one
-    /// parameter per line, indented once.
-    /// </summary>
+    /// <summary><c>head(p1, p2)tail</c> on one line when it fits, else one parameter per line.</summary>
     public void WriteParameters(string head, IReadOnlyList<string> parameters, string tail)
     {
         string line = head + "(" + string.Join(", ", parameters) + ")" + tail;
@@ -67,10 +63,7 @@ internal sealed class SourceWriter
         Unindent();
     }
 
-    /// <summary>
-    /// A call: <c>head(a, b)tail</c> on one line when it fits; else the arguments together on the
-    /// next line, indented once; else one argument per line.
-    /// </summary>
+    /// <summary><c>head(a, b)tail</c> on one line, else the arguments on the next line, else one per line.</summary>
     public void WriteArguments(string head, IReadOnlyList<string> arguments, string tail)
     {
         string joined = string.Join(", ", arguments);
@@ -98,7 +91,7 @@ internal sealed class SourceWriter
         Unindent();
     }
 
-    /// <summary>Writes <paramref name="header"/> (when given), an opening brace, and returns a scope that closes it.</summary>
+    /// <summary>Writes the header (if any) and an opening brace; disposing the result closes it.</summary>
     public Block Block(string? header = null)
     {
         if (header is not null)

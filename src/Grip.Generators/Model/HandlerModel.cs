@@ -1,8 +1,6 @@
 namespace Grip.Generators.Model;
 
-/// <summary>
-/// Everything the emitter needs to write one handler's dispatch code.
-/// </summary>
+/// <summary>Everything the emitter needs to write one handler's dispatch code.</summary>
 /// <remarks>
 /// A value object: strings, bools, enums and <see cref="EquatableArray{T}"/> only. It never holds an
 /// <c>ISymbol</c>, <c>SyntaxNode</c>, <c>Location</c> or <c>Compilation</c>, so two runs over the same

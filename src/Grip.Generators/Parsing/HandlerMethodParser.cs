@@ -54,7 +54,6 @@ internal static class HandlerMethodParser
             parameters.ToEquatableArray());
     }
 
-    /// <summary>Why generated code cannot call the method, or null when it can.</summary>
     private static string? UnreachableReason(IMethodSymbol method) => method switch
     {
         { MethodKind: not MethodKind.Ordinary } => "it is not an ordinary method (" + method.MethodKind + ")",

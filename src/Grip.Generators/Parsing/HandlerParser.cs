@@ -108,7 +108,7 @@ internal static class HandlerParser
         return messageType;
     }
 
-    /// <summary>The first error as "GRIPnnnn: message", or null when the class has none.</summary>
+    // The first error, as "GRIPnnnn: message": the fallback's exception names it.
     private static string? InvalidReason(List<Diagnostic> diagnostics)
     {
         foreach (var diagnostic in diagnostics)

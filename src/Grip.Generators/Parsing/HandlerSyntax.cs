@@ -11,21 +11,13 @@ namespace Grip.Generators.Parsing;
 /// handlers, and which using aliases may name a handler attribute. Every answer is a superset (a
 /// name spelled like <c>OnOpen</c> may be another attribute); the semantic parse decides.
 /// </summary>
-/// <remarks>
-/// Attribute names are compared by their rightmost identifier without an "Attribute" suffix, so
-/// <c>[OnOpen]</c>, <c>[Grip.OnOpenAttribute]</c> and <c>[global::Grip.OnOpen]</c> all match, and
-/// so does an alias (<c>using Open = Grip.OnOpenAttribute;</c> then <c>[Open]</c>).
-/// </remarks>
 internal static class HandlerSyntax
 {
     private const string AttributeSuffix = "Attribute";
 
     private static readonly string[] HandlerAttributeNames = ["OnOpen", "OnMessage", "OnClose"];
 
-    /// <summary>
-    /// The syntax provider's predicate: a class (a record class too) with at least one attributed
-    /// method. Other kinds of type get no code; the analyzer says why.
-    /// </summary>
+    /// <summary>A class (or record class) with an attributed method; other kinds get no code, the analyzer says why.</summary>
     public static bool IsCandidate(SyntaxNode node)
     {
         if (node is not (ClassDeclarationSyntax or RecordDeclarationSyntax))

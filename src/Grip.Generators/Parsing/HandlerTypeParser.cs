@@ -14,10 +14,7 @@ namespace Grip.Generators.Parsing;
 /// </summary>
 internal static class HandlerTypeParser
 {
-    /// <summary>
-    /// Whether a generated partial declaration can extend <paramref name="type"/>; if not, adds
-    /// GRIP0006 saying why and nothing is emitted (a partial declaration would only add errors).
-    /// </summary>
+    /// <summary>Whether a partial declaration can extend the class; if not, GRIP0006 says why and nothing is emitted.</summary>
     public static bool CanExtend(INamedTypeSymbol type, List<Diagnostic> diagnostics)
     {
         string? problem = null;
@@ -66,11 +63,9 @@ internal static class HandlerTypeParser
         return false;
     }
 
-    /// <summary>The namespace as a namespace declaration writes it (<c>App.Handlers</c>), or empty for the global namespace.</summary>
     public static string Namespace(INamedTypeSymbol type, KnownTypes known) =>
         type.ContainingNamespace is { IsGlobalNamespace: false } containing ? known.NamespaceDisplay(containing) : string.Empty;
 
-    /// <summary>The type declarations from the outermost containing type to the handler itself.</summary>
     public static List<TypeDeclarationModel> DeclarationChain(INamedTypeSymbol type)
     {
         var chain = new List<TypeDeclarationModel>();
@@ -88,7 +83,7 @@ internal static class HandlerTypeParser
         return chain;
     }
 
-    /// <summary>The generated file's hint name: <c>Grip.{Namespace}.{Outer}.{Type}.g.cs</c>.</summary>
+    // Grip.{Namespace}.{Outer}.{Type}.g.cs
     public static string HintName(string ns, List<TypeDeclarationModel> chain) =>
         "Grip." + (ns.Length == 0 ? string.Empty : ns + ".") + string.Join(".", chain.Select(static d => d.Name)) + ".g.cs";
 

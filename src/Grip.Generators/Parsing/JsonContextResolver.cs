@@ -29,13 +29,11 @@ internal sealed class JsonContextResolver
     /// <summary>The context's fully qualified name, or null when the handler has no valid context.</summary>
     public string? ContextName { get; }
 
-    /// <summary>The JSON property typed routes are matched on.</summary>
     public string Discriminator { get; }
 
-    /// <summary>The types given an index so far, in order of first use.</summary>
+    // In order of first use: the index of a type is its place here.
     public EquatableArray<string> Types => _types.ToEquatableArray();
 
-    /// <summary>Reads the handler's <c>[GripJsonContext]</c>, adding GRIP0009 when it is not usable.</summary>
     public static JsonContextResolver Resolve(INamedTypeSymbol handler, KnownTypes known, List<Diagnostic> diagnostics)
     {
         AttributeData? attribute = null;
@@ -113,10 +111,7 @@ internal sealed class JsonContextResolver
         return null;
     }
 
-    /// <summary>
-    /// The index of <paramref name="type"/> in <see cref="Types"/> (added on first use), or -1 with
-    /// GRIP0008 when the handler has no valid context or the context does not list the type.
-    /// </summary>
+    /// <summary>The type's index in <see cref="Types"/>, or -1 with GRIP0008 when the context lacks it.</summary>
     public int TypeIndex(ITypeSymbol type, IMethodSymbol method, Location? location, List<Diagnostic> diagnostics)
     {
         if (_context is null)

@@ -13,7 +13,6 @@ namespace Grip.Generators.Parsing;
 /// </summary>
 internal static class ParameterBinder
 {
-    /// <summary>The parameters' bindings, and the kind of the message parameter (<see cref="MessageKind.None"/> without one).</summary>
     public static (List<ParameterModel> Parameters, MessageKind MessageKind) Bind(
         IMethodSymbol method,
         HandlerRole role,
@@ -122,7 +121,6 @@ internal static class ParameterBinder
         return null;
     }
 
-    /// <summary>How a message of this type is read: one of the message types, else JSON.</summary>
     private static MessageKind ClassifyMessage(ITypeSymbol type, KnownTypes known)
     {
         if (type.SpecialType == SpecialType.System_String)

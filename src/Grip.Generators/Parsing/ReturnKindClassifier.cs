@@ -5,12 +5,10 @@ using Microsoft.CodeAnalysis;
 
 namespace Grip.Generators.Parsing;
 
-/// <summary>How a handler method's result is awaited and what of it is sent back to the client.</summary>
-/// <param name="Kind">How the result is awaited.</param>
-/// <param name="Reply">How a returned value is sent (text, binary, JSON), or none.</param>
-/// <param name="ReplyType">The value's type (of <c>T</c> in <c>Task&lt;T&gt;</c>), or null.</param>
-/// <param name="ReplyJsonTypeIndex">Index into <see cref="HandlerModel.JsonTypes"/> for a JSON reply, else -1.</param>
-/// <param name="ReplyIsReferenceType">Whether a null reply is possible (and sends nothing).</param>
+/// <summary>
+/// How a handler method's result is awaited and what of it is sent back to the client (the fields of
+/// <see cref="MethodModel"/> of the same names; <paramref name="ReplyType"/> is still a symbol here).
+/// </summary>
 internal readonly record struct ReturnBinding(ReturnKind Kind, ReplyKind Reply, ITypeSymbol? ReplyType, int ReplyJsonTypeIndex, bool ReplyIsReferenceType);
 
 /// <summary>
@@ -64,7 +62,7 @@ internal static class ReturnKindClassifier
         return new ReturnBinding(kind, reply, replyType, replyJsonIndex, replyIsReference);
     }
 
-    /// <summary>How the result is awaited, and the type of the value it produces (null for none).</summary>
+    // How the result is awaited, and the type of the value it produces (null for none).
     private static (ReturnKind Kind, ITypeSymbol? Reply) Awaiting(IMethodSymbol method, KnownTypes known)
     {
         var type = method.ReturnType;

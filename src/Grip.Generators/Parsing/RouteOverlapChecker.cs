@@ -21,7 +21,6 @@ internal sealed class RouteOverlapChecker(string typeName, List<Diagnostic> diag
 
     public MethodModel? Close { get; private set; }
 
-    /// <summary>The <c>[OnMessage]</c> methods in declaration order.</summary>
     public EquatableArray<MethodModel> Messages
     {
         get
@@ -61,7 +60,7 @@ internal sealed class RouteOverlapChecker(string typeName, List<Diagnostic> diag
         }
     }
 
-    /// <summary>Reports the first earlier message method that takes the same messages as <paramref name="model"/>.</summary>
+    // Reports only the first earlier method that takes the same messages.
     private void CheckOverlap(MethodModel model, IMethodSymbol method)
     {
         foreach (var (other, otherSymbol) in _messages)

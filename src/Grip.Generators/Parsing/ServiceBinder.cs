@@ -16,7 +16,6 @@ internal static class ServiceBinder
 {
     private const string FromKeyedServicesNamespace = "Microsoft.Extensions.DependencyInjection";
 
-    /// <summary>The constructor's parameters as services, or none (with GRIP0013) when the constructor is ambiguous.</summary>
     public static List<ParameterModel> BindConstructor(INamedTypeSymbol type, KnownTypes known, List<Diagnostic> diagnostics)
     {
         var parameters = new List<ParameterModel>();
@@ -50,10 +49,7 @@ internal static class ServiceBinder
         return parameters;
     }
 
-    /// <summary>
-    /// <paramref name="parameter"/> as a service, or null with GRIP0001 when it cannot be one.
-    /// <paramref name="owner"/> names the method (or constructor) in the message.
-    /// </summary>
+    /// <summary>The parameter as a service, or null with GRIP0001 naming <paramref name="owner"/>.</summary>
     public static ParameterModel? Bind(IParameterSymbol parameter, string owner, KnownTypes known, List<Diagnostic> diagnostics, bool isConstructor)
     {
         var type = parameter.Type;
