@@ -37,7 +37,7 @@ internal static class GlobalNames
         "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
 
     public static readonly string GeneratedCode =
-        "[global::System.CodeDom.Compiler.GeneratedCode(" + Literal(ThisAssembly.Name) + ", " + Literal(ThisAssembly.Version) + ")]";
+        $"[global::System.CodeDom.Compiler.GeneratedCode({Literal(ThisAssembly.Name)}, {Literal(ThisAssembly.Version)})]";
 
     /// <summary>A C# string literal, escaped by Roslyn: user text is never pasted between quotes.</summary>
     public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);

@@ -17,9 +17,9 @@ internal static class HandlerEmitter
 {
     private const string InvokerName = "__GripInvoker";
 
-    internal const string MessageParameter = Message + " message";
+    internal const string MessageParameter = $"{Message} message";
 
-    internal const string StatusParameter = CloseStatus + " status";
+    internal const string StatusParameter = $"{CloseStatus} status";
 
     public static string Emit(HandlerModel model, System.Threading.CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ internal static class HandlerEmitter
             """);
         if (model.Namespace.Length != 0)
         {
-            w.WriteLine("namespace " + model.Namespace + ";");
+            w.WriteLine($"namespace {model.Namespace};");
             w.WriteLine();
         }
 
@@ -39,11 +39,11 @@ internal static class HandlerEmitter
         for (int i = 0; i < model.DeclarationChain.Count - 1; i++)
         {
             var outer = model.DeclarationChain[i];
-            scopes.Add(w.Block("partial " + outer.Keyword + " " + outer.Name));
+            scopes.Add(w.Block($"partial {outer.Keyword} {outer.Name}"));
         }
 
         var self = model.DeclarationChain[model.DeclarationChain.Count - 1];
-        using (w.Block("partial " + self.Keyword + " " + self.Name + " : " + HandlerInterface))
+        using (w.Block($"partial {self.Keyword} {self.Name} : {HandlerInterface}"))
         {
             if (model.IsValid)
             {
@@ -83,9 +83,9 @@ internal static class HandlerEmitter
                 // The class has build errors, reported by the GRIP analyzers. Implementing the interface
                 // anyway keeps app.MapGripHandler<T>() compiling, so the build shows only the real error.
                 """);
-            string message = "The GripHandlers handler '" + model.TypeName + "' has build errors and cannot dispatch ("
-                + model.InvalidReason + "). Fix the GRIP diagnostics reported for it.";
-            w.WriteLine("throw new " + InvalidOperationException + "(");
+            string message = $"The GripHandlers handler '{model.TypeName}' has build errors and cannot dispatch "
+                + $"({model.InvalidReason}). Fix the GRIP diagnostics reported for it.";
+            w.WriteLine($"throw new {InvalidOperationException}(");
             w.Indent();
             WriteStringLiteral(w, message, ");");
             w.Unindent();
@@ -100,7 +100,7 @@ internal static class HandlerEmitter
         using (w.Block())
         {
             w.WriteArguments(
-                "return " + Dispatcher + ".DispatchAsync<" + handler + ", " + InvokerName + ">",
+                $"return {Dispatcher}.DispatchAsync<{handler}, {InvokerName}>",
                 ["connection", "events", "default", "cancellationToken"],
                 ";");
         }
@@ -112,7 +112,7 @@ internal static class HandlerEmitter
             {{EditorBrowsableNever}}
             {{DebuggerNonUserCode}}
             """);
-        using (w.Block("private readonly struct " + InvokerName + " : " + InvokerInterface + "<" + handler + ">"))
+        using (w.Block($"private readonly struct {InvokerName} : {InvokerInterface}<{handler}>"))
         {
             for (int i = 0; i < model.JsonTypes.Count; i++)
             {
@@ -149,7 +149,7 @@ internal static class HandlerEmitter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var method = model.Messages[i];
-                string attribute = method.MessageType is null ? "[OnMessage]" : "[OnMessage(" + Literal(method.MessageType) + ")]";
+                string attribute = method.MessageType is null ? "[OnMessage]" : $"[OnMessage({Literal(method.MessageType)})]";
                 w.WriteLine();
                 InvokerEmitter.Emit(w, model, names, method, attribute, names.Messages[i], MessageParameter);
             }
@@ -165,12 +165,12 @@ internal static class HandlerEmitter
     // One JSON type's metadata, looked up in the context once; a long declaration puts the name below.
     private static void EmitJsonField(SourceWriter w, HandlerModel model, string type, string field)
     {
-        string declaration = "private static readonly " + JsonTypeInfo + "<" + type + ">";
-        string initializer = Support + ".GetJsonTypeInfo<" + type + ">";
-        string[] arguments = [model.JsonContextType + ".Default"];
-        if (w.Fits(declaration + " " + field + " ="))
+        string declaration = $"private static readonly {JsonTypeInfo}<{type}>";
+        string initializer = $"{Support}.GetJsonTypeInfo<{type}>";
+        string[] arguments = [$"{model.JsonContextType}.Default"];
+        if (w.Fits($"{declaration} {field} ="))
         {
-            w.WriteLine(declaration + " " + field + " =");
+            w.WriteLine($"{declaration} {field} =");
             w.Indent();
             w.WriteArguments(initializer, arguments, ";");
         }
@@ -178,7 +178,7 @@ internal static class HandlerEmitter
         {
             w.WriteLine(declaration);
             w.Indent();
-            w.WriteArguments(field + " = " + initializer, arguments, ";");
+            w.WriteArguments($"{field} = {initializer}", arguments, ";");
         }
 
         w.Unindent();
@@ -187,7 +187,7 @@ internal static class HandlerEmitter
     private static void EmitCreate(SourceWriter w, HandlerModel model, HandlerNames names)
     {
         string handler = model.FullyQualifiedName;
-        string signature = "public " + handler + " Create(" + ServiceProvider + " services)";
+        string signature = $"public {handler} Create({ServiceProvider} services)";
         if (!NeedsInstance(model))
         {
             w.WriteLine("// Every handler method is static: no instance is created, so dispatch allocates nothing.");
@@ -197,7 +197,7 @@ internal static class HandlerEmitter
 
         if (model.ConstructorParameters.Count == 0)
         {
-            WriteExpressionBody(w, signature, "new " + handler + "();");
+            WriteExpressionBody(w, signature, $"new {handler}();");
             return;
         }
 
@@ -212,35 +212,32 @@ internal static class HandlerEmitter
                 arguments.Add(local);
             }
 
-            w.WriteArguments("return new " + handler, arguments, ";");
+            w.WriteArguments($"return new {handler}", arguments, ";");
         }
     }
 
     /// <summary><c>OnOpenAsync</c> or <c>OnCloseAsync</c>: the method's invoker, or nothing without one.</summary>
     private static void EmitLifecycleEntry(SourceWriter w, HandlerModel model, string role, string? invoker, string? extraParameter, string? extraArgument)
     {
-        WriteEntrySignature(w, model, "On" + role + "Async", extraParameter);
+        WriteEntrySignature(w, model, $"On{role}Async", extraParameter);
         using (w.Block())
         {
-            if (invoker is null)
-            {
-                w.WriteLine("// No [On" + role + "] method: Has" + role + " is false, so the dispatcher never calls this.");
-                w.WriteLine("return default;");
-            }
-            else
-            {
-                w.WriteLine("return " + InvokerCall(invoker, extraArgument) + ";");
-            }
+            w.WriteLines(invoker is null
+                ? $"""
+                    // No [On{role}] method: Has{role} is false, so the dispatcher never calls this.
+                    return default;
+                    """
+                : $"return {InvokerCall(invoker, extraArgument)};");
         }
     }
 
     private static void WriteEntrySignature(SourceWriter w, HandlerModel model, string name, string? extraParameter) =>
-        w.WriteParameters("public " + ValueTask + " " + name, InvokerParameters(model, extraParameter), string.Empty);
+        w.WriteParameters($"public {ValueTask} {name}", InvokerParameters(model, extraParameter), string.Empty);
 
     /// <summary>Typed routes in declaration order, then the untyped text method; binary to its own.</summary>
     private static void EmitMessageRouting(SourceWriter w, HandlerModel model, HandlerNames names)
     {
-        const string Unsupported = Support + ".CloseUnsupportedMessage(connection)";
+        const string Unsupported = $"{Support}.CloseUnsupportedMessage(connection)";
         int text = -1;
         int binary = -1;
         bool typed = false;
@@ -256,16 +253,17 @@ internal static class HandlerEmitter
         string binaryCall = binary >= 0 ? InvokerCall(names.Messages[binary], "message") : Unsupported;
         if (!typed && textCall == binaryCall)
         {
-            w.WriteLine("return " + textCall + ";");
+            w.WriteLine($"return {textCall};");
             return;
         }
 
-        using (w.Block("if (!message.IsText)"))
-        {
-            w.WriteLine("return " + binaryCall + ";");
-        }
+        w.WriteLines($$"""
+            if (!message.IsText)
+            {
+                return {{binaryCall}};
+            }
 
-        w.WriteLine();
+            """);
         if (typed)
         {
             string property = Literal(model.DiscriminatorProperty);
@@ -273,16 +271,16 @@ internal static class HandlerEmitter
                 // Routes by the {{property}} property, comparing UTF-8 bytes: no string is allocated.
                 var reader = new {{Utf8JsonReader}}(message.Data.Span);
                 """);
-            using (w.Block("switch (" + Support + ".ReadMessageType(ref reader, " + property + "u8))"))
+            using (w.Block($"switch ({Support}.ReadMessageType(ref reader, {property}u8))"))
             {
                 for (int i = 0; i < model.Messages.Count; i++)
                 {
                     if (model.Messages[i].MessageType is { } type)
                     {
-                        w.WriteLine("case " + MessageTypeResult + ".Found when reader.ValueTextEquals(" + Literal(type) + "u8):");
-                        w.Indent();
-                        w.WriteLine("return " + InvokerCall(names.Messages[i], "message") + ";");
-                        w.Unindent();
+                        w.WriteLines($$"""
+                            case {{MessageTypeResult}}.Found when reader.ValueTextEquals({{Literal(type)}}u8):
+                                return {{InvokerCall(names.Messages[i], "message")}};
+                            """);
                     }
                 }
 
@@ -302,27 +300,29 @@ internal static class HandlerEmitter
                 : "// No typed route took it and there is no untyped text handler: close with 1003.");
         }
 
-        w.WriteLine("return " + textCall + ";");
+        w.WriteLine($"return {textCall};");
     }
 
     internal static string[] InvokerParameters(HandlerModel model, string? extraParameter) =>
         extraParameter is null
-            ? [model.FullyQualifiedName + " handler", Connection + " connection", CancellationToken + " cancellationToken"]
-            : [model.FullyQualifiedName + " handler", Connection + " connection", extraParameter, CancellationToken + " cancellationToken"];
+            ? [$"{model.FullyQualifiedName} handler", $"{Connection} connection", $"{CancellationToken} cancellationToken"]
+            : [$"{model.FullyQualifiedName} handler", $"{Connection} connection", extraParameter, $"{CancellationToken} cancellationToken"];
 
     // Every caller of an invoker has parameters of the same names.
     internal static string InvokerCall(string invoker, string? extraArgument) =>
-        invoker + "(handler, connection, " + (extraArgument is null ? string.Empty : extraArgument + ", ") + "cancellationToken)";
+        extraArgument is null
+            ? $"{invoker}(handler, connection, cancellationToken)"
+            : $"{invoker}(handler, connection, {extraArgument}, cancellationToken)";
 
     private static void WriteExpressionBody(SourceWriter w, string signature, string body)
     {
-        if (w.Fits(signature + " => " + body))
+        if (w.Fits($"{signature} => {body}"))
         {
-            w.WriteLine(signature + " => " + body);
+            w.WriteLine($"{signature} => {body}");
             return;
         }
 
-        w.WriteLine(signature + " =>");
+        w.WriteLine($"{signature} =>");
         w.Indent();
         w.WriteLine(body);
         w.Unindent();
@@ -350,9 +350,9 @@ internal static class HandlerEmitter
         string line = string.Empty;
         foreach (string word in words)
         {
-            if (line.Length != 0 && !w.Fits(Literal(line + word) + " +"))
+            if (line.Length != 0 && !w.Fits($"{Literal(line + word)} +"))
             {
-                w.WriteLine(Literal(line) + " +");
+                w.WriteLine($"{Literal(line)} +");
                 line = string.Empty;
             }
 

@@ -14,9 +14,9 @@ internal static class InvokerEmitter
     public static void Emit(SourceWriter w, HandlerModel model, HandlerNames names, MethodModel method, string attribute, string name, string? extraParameter)
     {
         bool isAsync = method.ReturnKind is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT;
-        w.WriteLine("// " + attribute + " " + model.TypeName + "." + method.Name);
+        w.WriteLine($"// {attribute} {model.TypeName}.{method.Name}");
         w.WriteParameters(
-            "private static " + (isAsync ? "async " : string.Empty) + ValueTask + " " + name,
+            $"private static {(isAsync ? "async " : string.Empty)}{ValueTask} {name}",
             HandlerEmitter.InvokerParameters(model, extraParameter),
             string.Empty);
         using (w.Block())
@@ -61,15 +61,15 @@ internal static class InvokerEmitter
         if (parameter.ServiceKey is { } key)
         {
             extensions = KeyedServiceExtensions;
-            call = (optional ? ".GetKeyedService<" : ".GetRequiredKeyedService<") + parameter.Type + ">(" + provider + ", " + key + ");";
+            call = $".{(optional ? "GetKeyedService" : "GetRequiredKeyedService")}<{parameter.Type}>({provider}, {key});";
         }
         else
         {
             extensions = ServiceExtensions;
-            call = (optional ? ".GetService<" : ".GetRequiredService<") + parameter.Type + ">(" + provider + ");";
+            call = $".{(optional ? "GetService" : "GetRequiredService")}<{parameter.Type}>({provider});";
         }
 
-        string declaration = "var " + local + " = " + extensions;
+        string declaration = $"var {local} = {extensions}";
         if (w.Fits(declaration + call))
         {
             w.WriteLine(declaration + call);
@@ -86,7 +86,7 @@ internal static class InvokerEmitter
         }
 
         // A long local name: the class on a line of its own, the call below it.
-        w.WriteLine("var " + local + " =");
+        w.WriteLine($"var {local} =");
         w.Indent();
         w.WriteLine(extensions);
         w.Indent();
@@ -126,24 +126,21 @@ internal static class InvokerEmitter
             }
         }
 
-        string exit = fallback is not null
-            ? (isAsync ? "await " + fallback + ".ConfigureAwait(false);\nreturn;" : "return " + fallback + ";")
-            : isAsync
-                ? "await " + Support + ".CloseInvalidMessage(connection).ConfigureAwait(false);\nreturn;"
-                : "return " + Support + ".CloseInvalidMessage(connection);";
+        string reject = fallback ?? $"{Support}.CloseInvalidMessage(connection)";
+        string exit = isAsync ? $"await {reject}.ConfigureAwait(false);\nreturn;" : $"return {reject};";
         string local = locals.Claim(parameter.Name, "Value");
         string json = names.JsonFields[parameter.JsonTypeIndex];
         bool checkNull = parameter.IsReferenceType && !parameter.AllowsNull;
         w.WriteLine(fallback is not null
             ? "// A message that does not deserialize goes to the untyped text handler."
             : "// A message that does not deserialize closes the connection with 1007.");
-        w.WriteLine(parameter.Type + (checkNull ? "?" : string.Empty) + " " + local + ";");
+        w.WriteLine($"{parameter.Type}{(checkNull ? "?" : string.Empty)} {local};");
         using (w.Block("try"))
         {
-            w.WriteArguments(local + " = " + JsonSerializer + ".Deserialize", ["message.Data.Span", json], ";");
+            w.WriteArguments($"{local} = {JsonSerializer}.Deserialize", ["message.Data.Span", json], ";");
         }
 
-        using (w.Block("catch (" + JsonException + ")"))
+        using (w.Block($"catch ({JsonException})"))
         {
             w.WriteLines(exit);
         }
@@ -151,7 +148,7 @@ internal static class InvokerEmitter
         if (checkNull)
         {
             w.WriteLine();
-            using (w.Block("if (" + local + " is null)"))
+            using (w.Block($"if ({local} is null)"))
             {
                 w.WriteLines(exit);
             }
@@ -163,7 +160,7 @@ internal static class InvokerEmitter
 
     private static void EmitCall(SourceWriter w, HandlerModel model, HandlerNames names, MethodModel method, IReadOnlyList<string> arguments)
     {
-        string target = (method.IsStatic ? model.FullyQualifiedName : "handler") + "." + NameAllocator.Escape(method.Name);
+        string target = $"{(method.IsStatic ? model.FullyQualifiedName : "handler")}.{NameAllocator.Escape(method.Name)}";
         switch (method.ReturnKind)
         {
             case ReturnKind.Void:
@@ -171,19 +168,19 @@ internal static class InvokerEmitter
                 w.WriteLine("return default;");
                 break;
             case ReturnKind.Task:
-                w.WriteArguments("return new " + ValueTask + "(" + target, arguments, ");");
+                w.WriteArguments($"return new {ValueTask}({target}", arguments, ");");
                 break;
             case ReturnKind.ValueTask:
-                w.WriteArguments("return " + target, arguments, ";");
+                w.WriteArguments($"return {target}", arguments, ";");
                 break;
             case ReturnKind.Value:
-                w.WriteArguments("var reply = " + target, arguments, ";");
+                w.WriteArguments($"var reply = {target}", arguments, ";");
                 EmitReply(w, names, method);
                 w.WriteLine();
                 w.WriteLine("return default;");
                 break;
             default:
-                w.WriteArguments("var reply = await " + target, arguments, ".ConfigureAwait(false);");
+                w.WriteArguments($"var reply = await {target}", arguments, ".ConfigureAwait(false);");
                 EmitReply(w, names, method);
                 break;
         }
@@ -192,36 +189,26 @@ internal static class InvokerEmitter
     /// <summary>Sends a returned value unless the method closed the connection; a null reply sends nothing.</summary>
     private static void EmitReply(SourceWriter w, HandlerNames names, MethodModel method)
     {
-        switch (method.ReplyKind)
+        string? send = method.ReplyKind switch
         {
-            case ReplyKind.Text:
-                using (w.Block("if (reply is not null && !connection.IsClosing)"))
-                {
-                    w.WriteLine("connection.Send(reply);");
-                }
-
-                break;
-            case ReplyKind.ByteArray:
-                using (w.Block("if (reply is not null && !connection.IsClosing)"))
-                {
-                    w.WriteLine("connection.SendBinary(reply);");
-                }
-
-                break;
-            case ReplyKind.Memory:
-                using (w.Block("if (!connection.IsClosing)"))
-                {
-                    w.WriteLine("connection.SendBinary(reply.Span);");
-                }
-
-                break;
-            case ReplyKind.Json:
-                using (w.Block(method.ReplyIsReferenceType ? "if (reply is not null && !connection.IsClosing)" : "if (!connection.IsClosing)"))
-                {
-                    w.WriteLine("connection.SendJson(reply, " + names.JsonFields[method.ReplyJsonTypeIndex] + ");");
-                }
-
-                break;
+            ReplyKind.Text => "connection.Send(reply);",
+            ReplyKind.ByteArray => "connection.SendBinary(reply);",
+            ReplyKind.Memory => "connection.SendBinary(reply.Span);",
+            ReplyKind.Json => $"connection.SendJson(reply, {names.JsonFields[method.ReplyJsonTypeIndex]});",
+            _ => null,
+        };
+        if (send is null)
+        {
+            return;
         }
+
+        // A ReadOnlyMemory<byte> (or any value type) is never null.
+        bool mayBeNull = method.ReplyKind is ReplyKind.Text or ReplyKind.ByteArray || (method.ReplyKind == ReplyKind.Json && method.ReplyIsReferenceType);
+        w.WriteLines($$"""
+            if ({{(mayBeNull ? "reply is not null && " : string.Empty)}}!connection.IsClosing)
+            {
+                {{send}}
+            }
+            """);
     }
 }
