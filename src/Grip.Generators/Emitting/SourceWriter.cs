@@ -16,28 +16,39 @@ internal sealed class SourceWriter
 
     private const int IndentSize = 4;
 
-    private readonly StringBuilder _builder = new();
+    // Most handlers' files are a few thousand characters: one buffer, grown rarely.
+    private readonly StringBuilder _builder = new(8192);
     private int _indent;
 
-    public void WriteLine(string line)
-    {
-        if (line.Length != 0)
-        {
-            _builder.Append(' ', _indent * IndentSize);
-            _builder.Append(line);
-        }
-
-        _builder.Append('\n');
-    }
+    public void WriteLine(string line) => WriteLine(line, string.Empty);
 
     public void WriteLine() => _builder.Append('\n');
 
-    // Several lines (a raw string template), each indented.
+    // Several lines (a raw string template), each indented; copied from the text without splitting it.
     public void WriteLines(string text)
     {
-        foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
+        int start = 0;
+        while (true)
         {
-            WriteLine(line);
+            int end = text.IndexOf('\n', start);
+            int length = (end < 0 ? text.Length : end) - start;
+            if (length > 0 && text[start + length - 1] == '\r')
+            {
+                length--;
+            }
+
+            if (length != 0)
+            {
+                _builder.Append(' ', _indent * IndentSize).Append(text, start, length);
+            }
+
+            _builder.Append('\n');
+            if (end < 0)
+            {
+                return;
+            }
+
+            start = end + 1;
         }
     }
 
@@ -46,10 +57,9 @@ internal sealed class SourceWriter
     /// <summary><c>head(p1, p2)tail</c> on one line when it fits, else one parameter per line.</summary>
     public void WriteParameters(string head, IReadOnlyList<string> parameters, string tail)
     {
-        string line = head + "(" + string.Join(", ", parameters) + ")" + tail;
-        if (Fits(line) || parameters.Count == 0)
+        if (parameters.Count == 0 || FitsList(head.Length + 2 + tail.Length, parameters))
         {
-            WriteLine(line);
+            WriteLine(head + "(" + string.Join(", ", parameters) + ")" + tail);
             return;
         }
 
@@ -57,7 +67,7 @@ internal sealed class SourceWriter
         Indent();
         for (int i = 0; i < parameters.Count; i++)
         {
-            WriteLine(parameters[i] + (i == parameters.Count - 1 ? ")" + tail : ","));
+            WriteLine(parameters[i], i == parameters.Count - 1 ? ")" + tail : ",");
         }
 
         Unindent();
@@ -66,29 +76,40 @@ internal sealed class SourceWriter
     /// <summary><c>head(a, b)tail</c> on one line, else the arguments on the next line, else one per line.</summary>
     public void WriteArguments(string head, IReadOnlyList<string> arguments, string tail)
     {
-        string joined = string.Join(", ", arguments);
-        string line = head + "(" + joined + ")" + tail;
-        if (Fits(line) || arguments.Count == 0)
+        if (arguments.Count == 0 || FitsList(head.Length + 2 + tail.Length, arguments))
         {
-            WriteLine(line);
+            WriteLine(head + "(" + string.Join(", ", arguments) + ")" + tail);
             return;
         }
 
         WriteLine(head + "(");
         Indent();
-        if (Fits(joined + ")" + tail))
+        if (FitsList(1 + tail.Length, arguments))
         {
-            WriteLine(joined + ")" + tail);
+            WriteLine(string.Join(", ", arguments) + ")" + tail);
         }
         else
         {
             for (int i = 0; i < arguments.Count; i++)
             {
-                WriteLine(arguments[i] + (i == arguments.Count - 1 ? ")" + tail : ","));
+                WriteLine(arguments[i], i == arguments.Count - 1 ? ")" + tail : ",");
             }
         }
 
         Unindent();
+    }
+
+    // Whether the items joined by ", " plus fixedLength more characters fit, counted without building
+    // the line (every signature is tried on one line first, and most do not fit).
+    private bool FitsList(int fixedLength, IReadOnlyList<string> items)
+    {
+        int length = (_indent * IndentSize) + fixedLength + (2 * (items.Count - 1));
+        for (int i = 0; i < items.Count && length <= MaxLineLength; i++)
+        {
+            length += items[i].Length;
+        }
+
+        return length <= MaxLineLength;
     }
 
     /// <summary>Writes the header (if any) and an opening brace; disposing the result closes it.</summary>
@@ -124,6 +145,16 @@ internal sealed class SourceWriter
         }
 
         return _builder.ToString();
+    }
+
+    private void WriteLine(string line, string end)
+    {
+        if (line.Length + end.Length != 0)
+        {
+            _builder.Append(' ', _indent * IndentSize).Append(line).Append(end);
+        }
+
+        _builder.Append('\n');
     }
 
     internal void CloseBlock()
