@@ -101,9 +101,14 @@ public sealed class PushpinProcess : IAsyncDisposable
 
     /// <summary>
     /// A GRIP_URL for an origin behind this proxy: publish endpoint plus <c>iss</c>/<c>key</c>, which
-    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key.
+    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key, and <c>verify-iss</c>, so the
+    /// origin also checks the issuer of every Grip-Sig (the safe setup the README shows).
     /// </summary>
     public string GripUrl =>
+        $"{GripUrlWithoutIssuerCheck}&verify-iss={Uri.EscapeDataString(SigIssuer)}";
+
+    /// <summary>The GRIP_URL without <c>verify-iss</c>: any issuer passes (the origin warns at start-up).</summary>
+    public string GripUrlWithoutIssuerCheck =>
         $"{ControlUri.ToString().TrimEnd('/')}/?iss={Uri.EscapeDataString(SigIssuer)}&key={Uri.EscapeDataString(SigKey)}";
 
     /// <summary>The process id of the <c>pushpin</c> runner (a child of the watchdog shell this fixture started).</summary>
