@@ -31,6 +31,12 @@ public sealed class PushpinOptions
 
     /// <summary>How long to wait for Pushpin to come up.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A fixed client port (to restart a killed Pushpin where its clients reconnect); default a free one.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>A fixed publish port (with <see cref="HttpPort"/>); default a free one.</summary>
+    public int? PublishPort { get; init; }
 }
 
 /// <summary>
@@ -245,9 +251,9 @@ public sealed class PushpinProcess : IAsyncDisposable
     private static async Task<PushpinProcess> StartOnceAsync(PushpinOptions options, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("pp-");
-        int httpPort = GetFreePort();
-        int publishPort = GetFreePort();
-        while (publishPort == httpPort)
+        int httpPort = options.HttpPort ?? GetFreePort();
+        int publishPort = options.PublishPort ?? GetFreePort();
+        while (publishPort == httpPort && options.PublishPort is null)
         {
             publishPort = GetFreePort();
         }
