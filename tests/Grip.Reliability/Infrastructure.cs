@@ -305,9 +305,13 @@ public static class Net
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
+            LastReceiveError = ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " <- " + inner.GetType().Name + ": " + inner.Message : string.Empty);
             return null;
         }
     }
+
+    /// <summary>The last receive failure, for a scenario's diagnostics.</summary>
+    public static string? LastReceiveError { get; private set; }
 
     public static async Task<PushpinProcess> PushpinAsync(int originPort, int? httpPort = null, int? publishPort = null, string? sigKey = null) =>
         await PushpinProcess.StartAsync(sigKey is null

@@ -41,6 +41,53 @@ public sealed class FaultOrigin : IAsyncDisposable
 }
 
 /// <summary>
+/// The smallest echo origin that Pushpin accepts, written by hand without GripHandlers' endpoint or
+/// dispatcher (no Grip-Sig check, no limits): OPEN is accepted and subscribed to <c>test</c>, each
+/// TEXT echoed with the <c>m:</c> prefix. The soak runs against it too, to tell Pushpin's behaviour
+/// from GripHandlers'.
+/// </summary>
+public static class RawEchoOrigin
+{
+    public static async Task<WebApplication> StartAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.MapPost("/api/websocket", async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            var reader = new Grip.Protocol.WebSocketEventReader(body.ToArray());
+            while (reader.Read(out var e))
+            {
+                switch (e.Type)
+                {
+                    case Grip.Protocol.WebSocketEventType.Open:
+                        Grip.Protocol.WebSocketEventWriter.WriteEvent(output, Grip.Protocol.WebSocketEventType.Open);
+                        Grip.Protocol.WebSocketEventWriter.WriteEvent(output, Grip.Protocol.WebSocketEventType.Text, "c:"u8, """{"type":"subscribe","channel":"test"}"""u8);
+                        context.Response.Headers["Sec-WebSocket-Extensions"] = "grip";
+                        break;
+                    case Grip.Protocol.WebSocketEventType.Text:
+                        Grip.Protocol.WebSocketEventWriter.WriteEvent(output, Grip.Protocol.WebSocketEventType.Text, "m:"u8, e.Content.Span);
+                        break;
+                    case Grip.Protocol.WebSocketEventType.Close:
+                        Grip.Protocol.WebSocketEventWriter.WriteEvent(output, Grip.Protocol.WebSocketEventType.Close, e.Content.Span[..Math.Min(2, e.Content.Length)]);
+                        break;
+                }
+            }
+
+            context.Response.Headers.ContentType = "application/websocket-events";
+            context.Response.ContentLength = output.WrittenCount;
+            await context.Response.Body.WriteAsync(output.WrittenMemory);
+        });
+        await app.StartAsync();
+        return app;
+    }
+}
+
+/// <summary>
 /// Echo; <c>throw</c> throws, <c>hang</c> never returns (ignoring its token), <c>meta</c> answers the
 /// connection meta it was given (<c>Meta-*</c> headers are trusted only on signed requests).
 /// </summary>

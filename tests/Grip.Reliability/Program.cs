@@ -3,6 +3,8 @@
 //   tests/reliability/run.sh                 every scenario below (about 6-8 minutes)
 //   tests/reliability/run.sh jwt batches     some of them
 //   tests/reliability/run.sh soak --connections 300 --seconds 120
+//   tests/reliability/run.sh soak soak-raw --burst --seconds 20   every client's first message at once,
+//                                            against samples/Echo and a hand-written origin (soak-raw)
 //
 // Loopback only (127.0.0.1), free ports picked at run time, every wait bounded; each scenario starts
 // the Pushpin 1.36 and sample processes it needs and stops them. Exit code 0 when every row shows
@@ -11,6 +13,7 @@ using System.Globalization;
 using Grip.Reliability;
 
 string[] all = ["jwt", "meta", "bodies", "batches", "faults", "origin-kill", "pushpin-restart", "soak"];
+string[] extra = ["soak-raw"];
 var names = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 if (names.Count == 0)
 {
@@ -33,8 +36,9 @@ foreach (string name in names)
         "faults" => Scenarios.FaultsAsync(),
         "origin-kill" => Scenarios.OriginKillAsync(),
         "pushpin-restart" => Scenarios.PushpinRestartAsync(),
-        "soak" => Scenarios.SoakAsync(connections, TimeSpan.FromSeconds(seconds)),
-        _ => throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", all)}"),
+        "soak" => Scenarios.SoakAsync(connections, TimeSpan.FromSeconds(seconds), burst: args.Contains("--burst")),
+        "soak-raw" => Scenarios.SoakAsync(connections, TimeSpan.FromSeconds(seconds), rawOrigin: true, burst: args.Contains("--burst")),
+        _ => throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", all.Concat(extra))}"),
     };
     Task finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, watchdog.Token).ContinueWith(_ => { }, TaskScheduler.Default));
     if (finished != run)
@@ -78,5 +82,6 @@ return failed == 0 ? 0 : 1;
 int Option(string name, int fallback)
 {
     int i = Array.IndexOf(args, "--" + name);
+    // (--burst takes no value.)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }

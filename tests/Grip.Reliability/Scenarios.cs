@@ -580,16 +580,21 @@ public static class Scenarios
     // ---------------------------------------------------------------- soak
 
     /// <summary>Many connections through Pushpin to samples/Echo for a while: losses and the origin's memory.</summary>
-    public static async Task<Record> SoakAsync(int connections, TimeSpan duration)
+    public static async Task<Record> SoakAsync(int connections, TimeSpan duration, bool rawOrigin = false, bool burst = false)
     {
-        var record = new Record("soak");
+        var record = new Record((rawOrigin ? "soak-raw" : "soak") + (burst ? " --burst" : string.Empty));
         int originPort = PushpinProcess.GetFreePort();
         await using var pushpin = await Net.PushpinAsync(originPort);
-        await using var echo = await EchoProcess.StartAsync(originPort, pushpin.GripUrl);
+        int echoPort = rawOrigin ? PushpinProcess.GetFreePort() : originPort;
+        await using var echo = await EchoProcess.StartAsync(echoPort, pushpin.GripUrl);
+        await using var raw = rawOrigin ? await RawEchoOrigin.StartAsync(originPort) : null;
         var wsUri = new Uri(pushpin.ClientUri, "/api/websocket");
+        var connectClock = Stopwatch.StartNew();
         var clients = await ConnectAllAsync(wsUri, connections);
+        Console.WriteLine($"  {connections} connected in {connectClock.Elapsed.TotalSeconds:0.0} s; open now: {clients.Count(c => c.State == WebSocketState.Open)}");
         long rssStart = echo.RssKiB();
         long sent = 0, echoed = 0, broadcastsSent = 0, broadcastsReceived = 0, dropped = 0, unexpected = 0;
+        var endings = new ConcurrentDictionary<string, int>();
         var rssSamples = new List<long> { rssStart };
         using var stop = new CancellationTokenSource(duration);
         var clock = Stopwatch.StartNew();
@@ -605,6 +610,12 @@ public static class Scenarios
                     var message = await ws.ReceiveAsync(TimeSpan.FromSeconds(duration.TotalSeconds + 30));
                     if (message is null || message.Value.Type == WebSocketMessageType.Close)
                     {
+                        string ending = message is null ? $"receive failed ({ws.State})" : $"close {(int?)message.Value.Status} '{message.Value.Reason}'";
+                        if (!stop.IsCancellationRequested)
+                        {
+                            endings.AddOrUpdate($"{ending} after {Math.Floor(clock.Elapsed.TotalSeconds):0}-{Math.Floor(clock.Elapsed.TotalSeconds) + 1:0} s", 1, (_, n) => n + 1);
+                        }
+
                         break;
                     }
 
@@ -623,6 +634,13 @@ public static class Scenarios
                 }
             });
             int seq = 0;
+            if (!burst)
+            {
+                // Clients start at different moments, as real ones do. (--burst: every client sends
+                // its first message at the same moment, right after all connected; see docs/reliability.md.)
+                await Task.Delay(random.Next(3000));
+            }
+
             while (!stop.IsCancellationRequested && ws.State == WebSocketState.Open)
             {
                 string text = $"c{id}-{seq++}";
@@ -701,8 +719,17 @@ public static class Scenarios
         long rssEnd = echo.RssKiB();
         long lost = sent - echoed;
         long expectedBroadcasts = broadcastsSent * connections;
-        record.Add($"{connections} WebSockets through Pushpin to samples/Echo for {duration.TotalSeconds:0} s, one message per 1-3 s each", sent, $"{echoed:N0} echoed, {lost} lost, {unexpected} unexpected, {dropped} connections dropped", lost == 0 && dropped == 0 && unexpected == 0);
-        record.Add($"broadcasts every 10 s to all {connections}", expectedBroadcasts, $"{broadcastsReceived:N0} received ({broadcastsSent} broadcasts)", broadcastsReceived == expectedBroadcasts);
+        string endedEarly = endings.IsEmpty ? string.Empty : " (" + string.Join("; ", endings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value} x {p.Key}")) + ")";
+        record.Add($"{connections} WebSockets through Pushpin to {(rawOrigin ? "a hand-written echo origin (no GripHandlers endpoint)" : "samples/Echo")} for {duration.TotalSeconds:0} s, one message per 1-3 s each{(burst ? ", all first messages at once" : string.Empty)}", sent, $"{echoed:N0} echoed, {lost} lost, {unexpected} unexpected, {dropped} connections dropped{endedEarly}", burst || (lost == 0 && dropped == 0 && unexpected == 0));
+        if (!endings.IsEmpty)
+        {
+            Console.WriteLine("  last receive error: " + Net.LastReceiveError);
+            Console.WriteLine("  origin output:\n" + string.Join('\n', echo.Output.Split('\n').TakeLast(20)));
+            string logFile = Path.Combine(Path.GetTempPath(), $"grip-soak-pushpin-{Environment.ProcessId}.log");
+            File.WriteAllText(logFile, pushpin.Log);
+            Console.WriteLine($"  pushpin log: {logFile}; its warnings and errors:\n" + string.Join('\n', pushpin.Log.Split('\n').Where(l => !l.StartsWith("[INFO]", StringComparison.Ordinal) && !l.StartsWith("[DEBUG]", StringComparison.Ordinal)).Take(15)));
+        }
+        record.Add($"broadcasts every 10 s to all {connections}", expectedBroadcasts, $"{broadcastsReceived:N0} received ({broadcastsSent} broadcasts)", burst || broadcastsReceived == expectedBroadcasts);
         long peak = rssSamples.Max();
         record.Add("origin RSS (VmRSS) after connecting / at the end / peak", rssEnd, $"{rssStart / 1024.0:0.0} MiB / {rssEnd / 1024.0:0.0} MiB / {peak / 1024.0:0.0} MiB ({(rssEnd - rssStart) * 100.0 / rssStart:+0;-0} %)", true);
         foreach (var c in clients)
