@@ -731,7 +731,8 @@ public static class Scenarios
         }
         record.Add($"broadcasts every 10 s to all {connections}", expectedBroadcasts, $"{broadcastsReceived:N0} received ({broadcastsSent} broadcasts)", burst || broadcastsReceived == expectedBroadcasts);
         long peak = rssSamples.Max();
-        record.Add("origin RSS (VmRSS) after connecting / at the end / peak", rssEnd, $"{rssStart / 1024.0:0.0} MiB / {rssEnd / 1024.0:0.0} MiB / {peak / 1024.0:0.0} MiB ({(rssEnd - rssStart) * 100.0 / rssStart:+0;-0} %)", true);
+        long half = rssSamples[rssSamples.Count / 2];
+        record.Add("origin RSS (VmRSS) after connecting / half-way / at the end / peak (KiB at the end)", rssEnd, $"{rssStart / 1024.0:0.0} / {half / 1024.0:0.0} / {rssEnd / 1024.0:0.0} / {peak / 1024.0:0.0} MiB; end vs half-way {(rssEnd - half) * 100.0 / half:+0;-0} %, end vs start {(rssEnd - rssStart) * 100.0 / rssStart:+0;-0} %", true);
         foreach (var c in clients)
         {
             c.Dispose();

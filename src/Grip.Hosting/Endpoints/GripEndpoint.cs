@@ -397,9 +397,16 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             await dispatch.WaitAsync(timeout, runtime.TimeProvider, requestAborted).ConfigureAwait(false);
             return true;
         }
-        catch (TimeoutException) when (!dispatch.IsCompleted)
+        catch (TimeoutException)
         {
-            return false;
+            if (!dispatch.IsCompleted)
+            {
+                return false;
+            }
+
+            // It finished just as the timer fired: its outcome counts.
+            await dispatch.ConfigureAwait(false);
+            return true;
         }
     }
 
