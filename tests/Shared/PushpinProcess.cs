@@ -31,6 +31,12 @@ public sealed class PushpinOptions
 
     /// <summary>How long to wait for Pushpin to come up.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A fixed client port (to restart a killed Pushpin where its clients reconnect); default a free one.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>A fixed publish port (with <see cref="HttpPort"/>); default a free one.</summary>
+    public int? PublishPort { get; init; }
 }
 
 /// <summary>
@@ -101,9 +107,14 @@ public sealed class PushpinProcess : IAsyncDisposable
 
     /// <summary>
     /// A GRIP_URL for an origin behind this proxy: publish endpoint plus <c>iss</c>/<c>key</c>, which
-    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key.
+    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key, and <c>verify-iss</c>, so the
+    /// origin also checks the issuer of every Grip-Sig (the safe setup the README shows).
     /// </summary>
     public string GripUrl =>
+        $"{GripUrlWithoutIssuerCheck}&verify-iss={Uri.EscapeDataString(SigIssuer)}";
+
+    /// <summary>The GRIP_URL without <c>verify-iss</c>: any issuer passes (the origin warns at start-up).</summary>
+    public string GripUrlWithoutIssuerCheck =>
         $"{ControlUri.ToString().TrimEnd('/')}/?iss={Uri.EscapeDataString(SigIssuer)}&key={Uri.EscapeDataString(SigKey)}";
 
     /// <summary>The process id of the <c>pushpin</c> runner (a child of the watchdog shell this fixture started).</summary>
@@ -240,9 +251,9 @@ public sealed class PushpinProcess : IAsyncDisposable
     private static async Task<PushpinProcess> StartOnceAsync(PushpinOptions options, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("pp-");
-        int httpPort = GetFreePort();
-        int publishPort = GetFreePort();
-        while (publishPort == httpPort)
+        int httpPort = options.HttpPort ?? GetFreePort();
+        int publishPort = options.PublishPort ?? GetFreePort();
+        while (publishPort == httpPort && options.PublishPort is null)
         {
             publishPort = GetFreePort();
         }

@@ -38,6 +38,29 @@ public sealed class GripOptions
     /// <summary>The largest accepted request body; a larger one is answered 413. Default 1,000,000 bytes.</summary>
     public long MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
 
+    /// <summary>The default <see cref="HandlerTimeout"/>: 60 s.</summary>
+    /// <remarks>
+    /// Pushpin 1.36 sends each WebSocket-over-HTTP request through zurl, whose <c>timeout</c> (600 s
+    /// in the <c>zurl.conf</c> Pushpin's runner writes: "expiration time for inactive requests") is
+    /// the only limit on how long the origin may take; Pushpin then drops the client, and until then
+    /// it holds the connection's later messages. 60 s is far below that and above the publisher's
+    /// default <see cref="GripPublisherOptions.TotalTimeout"/> (30 s), so a handler that publishes
+    /// sees its own publish failure before its own timeout.
+    /// </remarks>
+    public static readonly TimeSpan DefaultHandlerTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long one batch may spend in handlers before GripHandlers gives up on it: the connection is
+    /// closed with 1011 <c>Handler timeout</c> (rejected with 500 while opening), the handler's
+    /// cancellation token is cancelled, and the timeout is logged; other connections are not
+    /// affected. <see langword="null"/> (configuration value <c>off</c>) waits for ever. Default 60 s;
+    /// per endpoint with <c>MapGripHandler&lt;T&gt;(...).WithGripHandlerTimeout(...)</c>.
+    /// </summary>
+    public TimeSpan? HandlerTimeout { get; set; } = DefaultHandlerTimeout;
+
+    /// <summary>The largest accepted <see cref="HandlerTimeout"/>: 590 s, under zurl's 600 s.</summary>
+    public static readonly TimeSpan MaxHandlerTimeout = TimeSpan.FromSeconds(590);
+
     /// <summary>Tolerated clock difference when checking <c>exp</c> of a <c>Grip-Sig</c>. Default 10 s.</summary>
     public TimeSpan SignatureClockSkew { get; set; } = TimeSpan.FromSeconds(10);
 

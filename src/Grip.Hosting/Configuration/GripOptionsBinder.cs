@@ -38,6 +38,7 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         options.AllowUnsignedRequests = Bool(section, "AllowUnsignedRequests", options.AllowUnsignedRequests, options.BindingErrors);
         options.MaxRequestBodySize = Long(section, "MaxRequestBodySize", options.MaxRequestBodySize, options.BindingErrors);
         options.SignatureClockSkew = Time(section, "SignatureClockSkew", options.SignatureClockSkew, options.BindingErrors);
+        options.HandlerTimeout = OptionalTime(section, "HandlerTimeout", options.HandlerTimeout, options.BindingErrors);
 
         var publisher = section.GetSection("Publisher");
         options.Publisher.AttemptTimeout = Time(publisher, "AttemptTimeout", options.Publisher.AttemptTimeout, options.BindingErrors);
@@ -80,6 +81,29 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         }
 
         errors.Add($"{section.Path}:{key} must be an integer (got '{text}').");
+        return fallback;
+    }
+
+    /// <summary>A time span, or <c>off</c> for none.</summary>
+    private static TimeSpan? OptionalTime(IConfigurationSection section, string key, TimeSpan? fallback, List<string> errors)
+    {
+        string? text = NonEmpty(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (text.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path}:{key} must be a time span such as 00:00:30, or off (got '{text}').");
         return fallback;
     }
 

@@ -9,12 +9,16 @@ internal sealed record GripPublishTarget(GripProxyConfig Config, Uri PublishUri,
 /// <summary>The options turned into proxies and keys, or the list of what is wrong with them.</summary>
 internal sealed class GripResolvedConfiguration
 {
-    private GripResolvedConfiguration(List<GripPublishTarget> targets, List<(GripSecurityKey, string?)> verifyKeys, List<string> errors)
+    private GripResolvedConfiguration(List<GripPublishTarget> targets, List<(GripSecurityKey, string?)> verifyKeys, List<string> verifyKeySources, List<string> errors)
     {
         Targets = targets;
         VerifyKeys = verifyKeys;
+        VerifyKeySources = verifyKeySources;
         Errors = errors;
     }
+
+    /// <summary>Where each of <see cref="VerifyKeys"/> was configured (a label safe to log), in the same order.</summary>
+    public IReadOnlyList<string> VerifyKeySources { get; }
 
     public IReadOnlyList<GripPublishTarget> Targets { get; }
 
@@ -27,6 +31,7 @@ internal sealed class GripResolvedConfiguration
         var errors = new List<string>(options.BindingErrors);
         var targets = new List<GripPublishTarget>();
         var verifyKeys = new List<(GripSecurityKey, string?)>();
+        var verifyKeySources = new List<string>();
 
         void AddProxy(string label, string url, string? verifyKey, string? verifyIss)
         {
@@ -59,6 +64,7 @@ internal sealed class GripResolvedConfiguration
                 try
                 {
                     verifyKeys.Add((GripSecurityKeys.Create(vk), config.VerifyIss));
+                    verifyKeySources.Add(label);
                 }
                 catch (FormatException ex)
                 {
@@ -106,6 +112,11 @@ internal sealed class GripResolvedConfiguration
             errors.Add($"Grip:SignatureClockSkew must be between 0 and 5 minutes (got {options.SignatureClockSkew}).");
         }
 
+        if (options.HandlerTimeout is { } handlerTimeout && (handlerTimeout <= TimeSpan.Zero || handlerTimeout > GripOptions.MaxHandlerTimeout))
+        {
+            errors.Add($"Grip:HandlerTimeout must be more than 0 and at most {GripOptions.MaxHandlerTimeout} (Pushpin's zurl gives up after 600 s), or 'off' (got {handlerTimeout}).");
+        }
+
         var p = options.Publisher;
         if (p.AttemptTimeout <= TimeSpan.Zero || p.TotalTimeout <= TimeSpan.Zero || p.RetryBaseDelay < TimeSpan.Zero || p.JwtLifetime < TimeSpan.FromSeconds(30))
         {
@@ -117,13 +128,14 @@ internal sealed class GripResolvedConfiguration
             errors.Add($"Grip:Publisher:MaxRetryAttempts must be 0-10 (got {p.MaxRetryAttempts}).");
         }
 
-        return new GripResolvedConfiguration(targets, verifyKeys, errors);
+        return new GripResolvedConfiguration(targets, verifyKeys, verifyKeySources, errors);
 
         void AddVerifyKey(string label, string key)
         {
             try
             {
                 verifyKeys.Add((GripSecurityKeys.Create(key), null));
+                verifyKeySources.Add(label);
             }
             catch (FormatException ex)
             {

@@ -26,6 +26,16 @@ internal sealed class GripRuntime
             verifyKeys = [.. verifyKeys, (GripSecurityKeys.Create("base64:" + Convert.ToBase64String(proxy.SignatureKey)), proxy.SignatureIssuer)];
         }
 
+        var withoutIssuer = new List<(int, string)>();
+        for (int i = 0; i < resolved.VerifyKeys.Count; i++)
+        {
+            if (resolved.VerifyKeys[i].Issuer is null)
+            {
+                withoutIssuer.Add((i, resolved.VerifyKeySources[i]));
+            }
+        }
+
+        KeysWithoutIssuer = withoutIssuer;
         Verifier = new GripSignatureVerifier(verifyKeys, timeProvider, Options.SignatureClockSkew);
         TimeProvider = timeProvider;
     }
@@ -37,6 +47,12 @@ internal sealed class GripRuntime
     public GripSignatureVerifier Verifier { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Configured verify keys that check no <c>iss</c> (index and where they were configured), for the start-up warning.</summary>
+    public IReadOnlyList<(int Index, string Source)> KeysWithoutIssuer { get; }
+
+    /// <summary>Set once the start-up warnings were logged (several MapGripHandler calls log them once).</summary>
+    public int StartupWarningsLogged;
 
     /// <summary>Fails when handlers would be served neither verified nor explicitly unverified.</summary>
     public void EnsureCanServeHandlers()

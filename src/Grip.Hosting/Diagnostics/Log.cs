@@ -32,6 +32,15 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "GripHandlers configured: {ProxyCount} publish proxy(ies), {VerifyKeyCount} Grip-Sig verify key(s).")]
     public static partial void Configured(ILogger logger, int proxyCount, int verifyKeyCount);
 
-    [LoggerMessage(10, LogLevel.Error, "The response for connection {ConnectionId} could not be built: {Reason}")]
-    public static partial void ResponseFailed(ILogger logger, Exception exception, string connectionId, string reason);
+    [LoggerMessage(11, LogLevel.Information, "Connection {ConnectionId} closed by GripHandlers with {Code} ({Kind}): {Detail}")]
+    public static partial void FrameworkClosed(ILogger logger, string connectionId, int code, string kind, string detail);
+
+    [LoggerMessage(12, LogLevel.Error, "Handler {Handler} did not finish within {TimeoutSeconds} s for connection {ConnectionId}: the connection was {Outcome}; the rest of its batch was not dispatched.")]
+    public static partial void HandlerTimedOut(ILogger logger, string handler, double timeoutSeconds, string connectionId, string outcome);
+
+    [LoggerMessage(13, LogLevel.Warning, "Handler {Handler} for connection {ConnectionId} finished {LateSeconds} s after its timeout (its answer was discarded).")]
+    public static partial void HandlerFinishedLate(ILogger logger, Exception? exception, string handler, string connectionId, double lateSeconds);
+
+    [LoggerMessage(14, LogLevel.Warning, "Grip-Sig verify key {Index} ({Source}) checks no issuer: any token signed with the key is accepted whatever its 'iss'. Add verify-iss to the GRIP URL (Pushpin: verify-iss set to its sig_iss, 'pushpin' by default) or Grip:Proxies:N:VerifyIss.")]
+    public static partial void NoIssuerChecked(ILogger logger, int index, string source);
 }

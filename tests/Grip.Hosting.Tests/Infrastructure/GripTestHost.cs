@@ -37,7 +37,7 @@ public sealed class GripTestHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key + "&verify-iss=pushpin" });
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(time);
         var probe = new HandlerProbe();
