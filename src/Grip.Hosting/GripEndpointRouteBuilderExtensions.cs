@@ -38,7 +38,7 @@ public static class GripEndpointRouteBuilderExtensions
         }
         else
         {
-            Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
+            Log.Configured(logger, runtime.Targets.Count + runtime.ZeroMqTargets.Count, runtime.Verifier.KeyCount);
         }
 
         services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);

@@ -2,6 +2,7 @@ using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
+using Grip.Hosting.Publishing.ZeroMq;
 using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,7 +67,16 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton<GripMetrics>();
         services.TryAddSingleton<GripRuntime>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
-        services.TryAddSingleton<GripPublisher>();
+        services.TryAddSingleton<ZeroMqPublisher>();
+        services.TryAddSingleton(static sp => new GripPublisher(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<GripRuntime>(),
+            sp.GetRequiredService<GripMetrics>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GripPublisher>>(),
+            sp.GetRequiredService<ZeroMqPublisher>()));
+
+        // Binds the ZeroMQ PUB sockets (if any) at start, so a bad address or a port in use stops start-up.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ZeroMqPublisherStartup>());
 
         // The development proxy (docs/development-proxy.md) is registered always and runs only when
         // GripDevelopmentProxyState says so; then publishes go to its in-memory hub unless a real
@@ -75,7 +85,7 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton<IGripPublisher>(static sp =>
         {
             var state = sp.GetRequiredService<GripDevelopmentProxyState>();
-            return state.IsActive && sp.GetRequiredService<GripRuntime>().Targets.Count == 0
+            return state.IsActive && !sp.GetRequiredService<GripRuntime>().HasPublishTargets
                 ? new DevelopmentProxyPublisher(sp.GetRequiredService<DevelopmentProxyHub>())
                 : sp.GetRequiredService<GripPublisher>();
         });

@@ -19,6 +19,15 @@ public sealed class GripOptions
     /// <summary>A verify key for <see cref="GripUrl"/>'s proxy given apart from the URL (<c>Grip:VerifyKey</c>, else <c>GRIP_VERIFY_KEY</c>).</summary>
     public string? VerifyKey { get; set; }
 
+    /// <summary>
+    /// Publish to the proxy of <see cref="GripUrl"/>, or to a whole fleet of Pushpins, over ZeroMQ
+    /// instead of HTTP (<c>Grip:ZeroMqPub</c>): the address of a PUB socket this origin binds, for
+    /// example <c>tcp://127.0.0.1:5570</c>, that every Pushpin connects to (<c>push_in_sub_specs</c>
+    /// with <c>push_in_sub_connect=true</c>). <see cref="GripUrl"/> then only supplies the Grip-Sig
+    /// verify key. docs/scaling.md.
+    /// </summary>
+    public string? ZeroMqPub { get; set; }
+
     /// <summary>More proxies (<c>Grip:Proxies:0:Url</c>, ...): every one gets each publish, and each one's verify key is accepted.</summary>
     public IList<GripProxyOptions> Proxies { get; } = [];
 
@@ -59,6 +68,13 @@ public sealed class GripProxyOptions
 
     /// <summary>A verify issuer given apart from the URL.</summary>
     public string? VerifyIss { get; set; }
+
+    /// <summary>
+    /// Publish to this proxy (or fleet of Pushpins) over ZeroMQ: the address of a PUB socket this
+    /// origin binds, e.g. <c>tcp://127.0.0.1:5570</c>. <see cref="Url"/> is then optional and only
+    /// supplies the Grip-Sig verify key. Entries naming the same address share one socket.
+    /// </summary>
+    public string? ZeroMqPub { get; set; }
 }
 
 /// <summary>How the publisher talks to the proxies.</summary>
@@ -75,6 +91,12 @@ public sealed class GripPublisherOptions
 
     /// <summary>The base delay of the exponential backoff (with jitter). Default 200 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// ZeroMQ publishing: messages queued per connected Pushpin before further publishes to it fail
+    /// (ZeroMQ's send high-water mark). Default 1000.
+    /// </summary>
+    public int ZeroMqSendHighWaterMark { get; set; } = 1000;
 
     /// <summary>Lifetime of the publish JWT (proxies configured with <c>iss</c> and <c>key</c>). Default 10 min, like js-grip.</summary>
     public TimeSpan JwtLifetime { get; set; } = TimeSpan.FromMinutes(10);

@@ -16,6 +16,7 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         var section = configuration.GetSection(GripOptions.SectionName);
         options.GripUrl = NonEmpty(section["Url"]) ?? NonEmpty(configuration[GripUrl.EnvironmentVariable]) ?? options.GripUrl;
         options.VerifyKey = NonEmpty(section["VerifyKey"]) ?? NonEmpty(configuration[GripUrl.VerifyKeyEnvironmentVariable]) ?? options.VerifyKey;
+        options.ZeroMqPub = NonEmpty(section["ZeroMqPub"]) ?? options.ZeroMqPub;
 
         foreach (var child in section.GetSection("Proxies").GetChildren())
         {
@@ -24,6 +25,7 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
                 Url = NonEmpty(child["Url"]) ?? NonEmpty(child.Value),
                 VerifyKey = NonEmpty(child["VerifyKey"]),
                 VerifyIss = NonEmpty(child["VerifyIss"]),
+                ZeroMqPub = NonEmpty(child["ZeroMqPub"]),
             });
         }
 
@@ -45,6 +47,7 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         options.Publisher.RetryBaseDelay = Time(publisher, "RetryBaseDelay", options.Publisher.RetryBaseDelay, options.BindingErrors);
         options.Publisher.JwtLifetime = Time(publisher, "JwtLifetime", options.Publisher.JwtLifetime, options.BindingErrors);
         options.Publisher.MaxRetryAttempts = (int)Long(publisher, "MaxRetryAttempts", options.Publisher.MaxRetryAttempts, options.BindingErrors);
+        options.Publisher.ZeroMqSendHighWaterMark = (int)Long(publisher, "ZeroMqSendHighWaterMark", options.Publisher.ZeroMqSendHighWaterMark, options.BindingErrors);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Grip.Configuration;
 using Grip.Hosting.Diagnostics;
+using Grip.Hosting.Publishing.ZeroMq;
 using Grip.Hosting.Security;
 using Grip.Publishing;
 using Microsoft.Extensions.Logging;
@@ -35,16 +36,18 @@ internal sealed class GripPublisher : IGripPublisher
     private readonly GripRuntime _runtime;
     private readonly GripMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ZeroMqPublisher? _zeroMq;
     private readonly JsonWebTokenHandler _tokens = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly Lock _jwtLock = new();
     private readonly Dictionary<GripPublishTarget, (string Token, DateTimeOffset RenewAt)> _jwtCache = [];
 
-    public GripPublisher(IHttpClientFactory clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger)
+    public GripPublisher(IHttpClientFactory clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqPublisher? zeroMq = null)
     {
         _clientFactory = clientFactory;
         _runtime = runtime;
         _metrics = metrics;
         _logger = logger;
+        _zeroMq = zeroMq is { IsConfigured: true } ? zeroMq : null;
     }
 
     public async Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default)
@@ -56,20 +59,24 @@ internal sealed class GripPublisher : IGripPublisher
         }
 
         var targets = _runtime.Targets;
-        if (targets.Count == 0)
+        if (targets.Count == 0 && _zeroMq is null)
         {
-            throw new InvalidOperationException("No GRIP proxy is configured to publish to: set GRIP_URL (or Grip:Url / Grip:Proxies).");
+            throw new InvalidOperationException("No GRIP proxy is configured to publish to: set GRIP_URL (or Grip:Url / Grip:Proxies, or Grip:ZeroMqPub for a Pushpin fleet over ZeroMQ).");
         }
 
-        byte[] body = Serialize(items);
+        byte[] body = targets.Count > 0 ? Serialize(items) : [];
         using var activity = GripTelemetry.ActivitySource.StartActivity("grip.publish", ActivityKind.Client);
         if (activity is not null)
         {
             activity.SetTag("grip.publish.items", items.Count);
             activity.SetTag("grip.publish.channel", items[0].Channel);
-            activity.SetTag("grip.publish.proxies", targets.Count);
+            activity.SetTag("grip.publish.proxies", targets.Count + _runtime.ZeroMqTargets.Count);
             activity.SetTag("grip.publish.bytes", body.Length);
         }
+
+        // ZeroMQ first: it only queues (no network wait), and it validates every item before anything is sent.
+        List<GripPublishFailure>? failures = _zeroMq?.Publish(items);
+        int destinations = targets.Count + (_zeroMq is null ? 0 : _runtime.ZeroMqTargets.Count);
 
         Task<GripPublishFailure?>[] tasks = new Task<GripPublishFailure?>[targets.Count];
         for (int i = 0; i < targets.Count; i++)
@@ -79,7 +86,6 @@ internal sealed class GripPublisher : IGripPublisher
 
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        List<GripPublishFailure>? failures = null;
         foreach (var result in results)
         {
             if (result is not null)
@@ -93,7 +99,7 @@ internal sealed class GripPublisher : IGripPublisher
             activity?.SetStatus(ActivityStatusCode.Error, "publish failed");
             var message = new StringBuilder();
             message.Append("Publishing ").Append(items.Count).Append(" item(s) failed at ")
-                .Append(failures.Count).Append(" of ").Append(targets.Count).Append(" proxy(ies): ");
+                .Append(failures.Count).Append(" of ").Append(destinations).Append(" proxy(ies): ");
             for (int i = 0; i < failures.Count; i++)
             {
                 var f = failures[i];
