@@ -5,9 +5,7 @@ using Grip.Hosting.Publishing;
 using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -80,23 +78,13 @@ public static class GripServiceCollectionExtensions
                 : sp.GetRequiredService<GripPublisher>();
         });
 
+        // The publisher owns its retries (GripProxyQueue): the client must send each request once and
+        // report what happened, so it gets no resilience handler and no client-wide timeout.
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler("grip-publish", static (pipeline, context) =>
+            .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<GripOptions>>().Value.Publisher;
-
-                // Outer timeout bounds the whole publish, retries included; the inner one bounds each attempt.
-                pipeline.AddTimeout(options.TotalTimeout);
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    // Transport errors, attempt timeouts, 408, 429 and 5xx; never 4xx such as 411.
-                    MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = options.RetryBaseDelay,
-                    ShouldRetryAfterHeader = true,
-                });
-                pipeline.AddTimeout(options.AttemptTimeout);
+                ConnectTimeout = sp.GetRequiredService<IOptions<GripOptions>>().Value.Publisher.AttemptTimeout,
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             });
 
         return services;

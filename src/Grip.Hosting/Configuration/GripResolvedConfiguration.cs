@@ -6,6 +6,13 @@ namespace Grip.Hosting;
 /// <summary>A publish target with the key its JWT is signed with, if any.</summary>
 internal sealed record GripPublishTarget(GripProxyConfig Config, Uri PublishUri, GripSecurityKey? JwtKey);
 
+/// <summary>Fixed limits of the publisher.</summary>
+internal static class GripPublisherLimits
+{
+    /// <summary>A queue must hold at least one publish of the largest size.</summary>
+    public const long MinQueuedBytes = Grip.Publishing.GripPublishRequest.MaxBodyBytes;
+}
+
 /// <summary>The options turned into proxies and keys, or the list of what is wrong with them.</summary>
 internal sealed class GripResolvedConfiguration
 {
@@ -115,6 +122,26 @@ internal sealed class GripResolvedConfiguration
         if (p.MaxRetryAttempts is < 0 or > 10)
         {
             errors.Add($"Grip:Publisher:MaxRetryAttempts must be 0-10 (got {p.MaxRetryAttempts}).");
+        }
+
+        if (p.ResponseTimeout <= TimeSpan.Zero || p.ShutdownTimeout < TimeSpan.Zero)
+        {
+            errors.Add("Grip:Publisher:ResponseTimeout must be positive and ShutdownTimeout not negative.");
+        }
+
+        if (p.MaxRequestsInFlight is < 1 or > 64)
+        {
+            errors.Add($"Grip:Publisher:MaxRequestsInFlight must be 1-64 (got {p.MaxRequestsInFlight}).");
+        }
+
+        if (p.MaxQueuedPublishes < 1 || p.MaxQueuedBytes < GripPublisherLimits.MinQueuedBytes)
+        {
+            errors.Add($"Grip:Publisher:MaxQueuedPublishes must be at least 1 and MaxQueuedBytes at least {GripPublisherLimits.MinQueuedBytes} (one largest publish) (got {p.MaxQueuedPublishes} and {p.MaxQueuedBytes}).");
+        }
+
+        if (p.Delivery is not (Grip.Publishing.GripDelivery.AtMostOnce or Grip.Publishing.GripDelivery.AtLeastOnce))
+        {
+            errors.Add($"Grip:Publisher:Delivery must be AtMostOnce or AtLeastOnce (got {p.Delivery}).");
         }
 
         return new GripResolvedConfiguration(targets, verifyKeys, errors);
