@@ -47,6 +47,13 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         options.Publisher.RetryBaseDelay = Time(publisher, "RetryBaseDelay", options.Publisher.RetryBaseDelay, options.BindingErrors);
         options.Publisher.JwtLifetime = Time(publisher, "JwtLifetime", options.Publisher.JwtLifetime, options.BindingErrors);
         options.Publisher.MaxRetryAttempts = (int)Long(publisher, "MaxRetryAttempts", options.Publisher.MaxRetryAttempts, options.BindingErrors);
+        options.Publisher.ResponseTimeout = Time(publisher, "ResponseTimeout", options.Publisher.ResponseTimeout, options.BindingErrors);
+        options.Publisher.ShutdownTimeout = Time(publisher, "ShutdownTimeout", options.Publisher.ShutdownTimeout, options.BindingErrors);
+        options.Publisher.MaxRequestsInFlight = (int)Long(publisher, "MaxRequestsInFlight", options.Publisher.MaxRequestsInFlight, options.BindingErrors);
+        options.Publisher.MaxQueuedPublishes = (int)Long(publisher, "MaxQueuedPublishes", options.Publisher.MaxQueuedPublishes, options.BindingErrors);
+        options.Publisher.MaxQueuedBytes = Long(publisher, "MaxQueuedBytes", options.Publisher.MaxQueuedBytes, options.BindingErrors);
+        options.Publisher.Coalesce = Bool(publisher, "Coalesce", options.Publisher.Coalesce, options.BindingErrors);
+        options.Publisher.Delivery = Delivery(publisher, "Delivery", options.Publisher.Delivery, options.BindingErrors);
         options.Publisher.ZeroMqSendHighWaterMark = (int)Long(publisher, "ZeroMqSendHighWaterMark", options.Publisher.ZeroMqSendHighWaterMark, options.BindingErrors);
     }
 
@@ -83,6 +90,29 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         }
 
         errors.Add($"{section.Path}:{key} must be an integer (got '{text}').");
+        return fallback;
+    }
+
+    private static Grip.Publishing.GripDelivery Delivery(IConfigurationSection section, string key, Grip.Publishing.GripDelivery fallback, List<string> errors)
+    {
+        string? text = NonEmpty(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        // Parsed by name, by hand: Enum.Parse<T> is fine under AOT, but numbers must not slip through.
+        if (string.Equals(text, nameof(Grip.Publishing.GripDelivery.AtMostOnce), StringComparison.OrdinalIgnoreCase))
+        {
+            return Grip.Publishing.GripDelivery.AtMostOnce;
+        }
+
+        if (string.Equals(text, nameof(Grip.Publishing.GripDelivery.AtLeastOnce), StringComparison.OrdinalIgnoreCase))
+        {
+            return Grip.Publishing.GripDelivery.AtLeastOnce;
+        }
+
+        errors.Add($"{section.Path}:{key} must be AtMostOnce or AtLeastOnce (got '{text}').");
         return fallback;
     }
 

@@ -14,6 +14,13 @@ internal sealed record GripPublishTarget(GripProxyConfig Config, Uri PublishUri,
 /// </summary>
 internal sealed record GripZeroMqTarget(string Address, IPEndPoint EndPoint, string Sources);
 
+/// <summary>Fixed limits of the publisher.</summary>
+internal static class GripPublisherLimits
+{
+    /// <summary>A queue must hold at least one publish of the largest size.</summary>
+    public const long MinQueuedBytes = Grip.Publishing.GripPublishRequest.MaxBodyBytes;
+}
+
 /// <summary>The options turned into proxies and keys, or the list of what is wrong with them.</summary>
 internal sealed class GripResolvedConfiguration
 {
@@ -164,6 +171,26 @@ internal sealed class GripResolvedConfiguration
         if (p.ZeroMqSendHighWaterMark is < 1 or > 1_000_000)
         {
             errors.Add($"Grip:Publisher:ZeroMqSendHighWaterMark must be 1-1000000 messages (got {p.ZeroMqSendHighWaterMark}).");
+        }
+
+        if (p.ResponseTimeout <= TimeSpan.Zero || p.ShutdownTimeout < TimeSpan.Zero)
+        {
+            errors.Add("Grip:Publisher:ResponseTimeout must be positive and ShutdownTimeout not negative.");
+        }
+
+        if (p.MaxRequestsInFlight is < 1 or > 64)
+        {
+            errors.Add($"Grip:Publisher:MaxRequestsInFlight must be 1-64 (got {p.MaxRequestsInFlight}).");
+        }
+
+        if (p.MaxQueuedPublishes < 1 || p.MaxQueuedBytes < GripPublisherLimits.MinQueuedBytes)
+        {
+            errors.Add($"Grip:Publisher:MaxQueuedPublishes must be at least 1 and MaxQueuedBytes at least {GripPublisherLimits.MinQueuedBytes} (one largest publish) (got {p.MaxQueuedPublishes} and {p.MaxQueuedBytes}).");
+        }
+
+        if (p.Delivery is not (Grip.Publishing.GripDelivery.AtMostOnce or Grip.Publishing.GripDelivery.AtLeastOnce))
+        {
+            errors.Add($"Grip:Publisher:Delivery must be AtMostOnce or AtLeastOnce (got {p.Delivery}).");
         }
 
         return new GripResolvedConfiguration(targets, zeroMqTargets, verifyKeys, errors);
