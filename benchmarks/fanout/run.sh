@@ -11,7 +11,10 @@
 # random moments in this window), SIDES ("jit aot node"), SETTLE_MS (30000: stop waiting when nothing
 # arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
 # RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
-# --Grip:Publisher:Coalesce=false).
+# --Grip:Publisher:Coalesce=false), PUSHPIN_MESSAGE_RATE / PUSHPIN_MESSAGE_HWM (Pushpin's [handler]
+# message_rate and message_hwm; unset = Pushpin's defaults 2500 and 25000: every item x subscriber
+# is one rate-limited delivery, and past the high-water mark Pushpin drops deliveries, logging
+# "exceeded publish hwm"; the table counts those lines).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -41,9 +44,21 @@ cleanup() {
   done
   started=()
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+# Three distinct ports nobody listens on now (other engineers run servers on this machine too).
+free_ports() {
+  local ports=()
+  while [ ${#ports[@]} -lt 3 ]; do
+    local p; p=$(free_port)
+    [[ " ${ports[*]} " == *" $p "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+    ports+=("$p")
+  done
+  echo "${ports[@]}"
+}
 
 # CPU seconds (user+system) of a PID and of all its descendants.
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -51,9 +66,10 @@ tree_pids() { local p=$1; echo "$p"; for c in $(cat /proc/"$p"/task/*/children 2
 tree_ticks() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
 peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-wait_port() { # host port seconds
+wait_port() { # pid port seconds: our process listens (and is still alive)
   for _ in $(seq 1 $(( $3 * 10 ))); do
-    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+    kill -0 "$1" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
     sleep 0.1
   done
   return 1
@@ -85,7 +101,7 @@ port_offset=0
 services=condure,zurl,pushpin-proxy,pushpin-handler
 http_port=127.0.0.1:$2
 logdir=$dir/log
-log_level=1
+log_level=2
 condure_bin=condure
 zurl_bin=zurl
 
@@ -105,6 +121,8 @@ push_in_http_addr=127.0.0.1
 push_in_http_port=$3
 stats_spec=ipc://{rundir}/{ipc_prefix}stats
 command_spec=ipc://{rundir}/{ipc_prefix}command
+${PUSHPIN_MESSAGE_RATE:+message_rate=$PUSHPIN_MESSAGE_RATE}
+${PUSHPIN_MESSAGE_HWM:+message_hwm=$PUSHPIN_MESSAGE_HWM}
 EOF
   echo "* 127.0.0.1:$4,over_http" >"$dir/routes"
   pushpin --config "$dir/pushpin.conf" >"$dir/pushpin.out" 2>&1 &
@@ -115,7 +133,7 @@ run_one() { # side clients
   local side=$1 n=$2
   local dir; dir=$(mktemp -d "$results/run-$side-$n.XXXX")
   local http_port pub_port origin_port key="k$RANDOM$RANDOM"
-  http_port=$(free_port); pub_port=$(free_port); origin_port=$(free_port)
+  read -r http_port pub_port origin_port <<<"$(free_ports)"
   local pp; pp=$(start_pushpin "$dir" "$http_port" "$pub_port" "$origin_port" "$key")
   started+=("$pp")
   local grip_url="http://127.0.0.1:$pub_port/?iss=pushpin&key=$key"
@@ -126,34 +144,42 @@ run_one() { # side clients
     node) PORT=$origin_port GRIP_CONTROL="http://127.0.0.1:$pub_port/" GRIP_KEY="$key" node "$here/chat.mjs" >"$dir/origin.out" 2>&1 & origin=$! ;;
   esac
   started+=("$origin")
-  wait_port 127.0.0.1 "$origin_port" 30 || { echo "origin $side did not start: $(tail -5 "$dir/origin.out")" >&2; return 1; }
-  wait_port 127.0.0.1 "$http_port" 30 && wait_port 127.0.0.1 "$pub_port" 30 || { echo "pushpin did not start" >&2; return 1; }
+  wait_port "$origin" "$origin_port" 30 || { echo "origin $side did not start: $(tail -5 "$dir/origin.out")" >&2; cleanup; return 1; }
+  wait_port "$pp" "$http_port" 30 && wait_port "$pp" "$pub_port" 30 || { echo "pushpin did not start: $(tail -5 "$dir/pushpin.out")" >&2; cleanup; return 1; }
   sleep 1
+  # Still ours: a port taken by someone else in the meantime shows up as our process having died.
+  kill -0 "$origin" 2>/dev/null && kill -0 "$pp" 2>/dev/null || { echo "origin or pushpin exited" >&2; cleanup; return 1; }
   # A warm-up connection and message so that JIT/first-request costs are not in the measured window.
   timeout 60 node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" 2 1 100 "$dir/warmup.json" 3000 30000 >/dev/null 2>&1 || true
   local load_before c0 p0 c1 p1
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   c0=$(cpu_ticks "$origin"); p0=$(tree_ticks "$pp")
-  timeout "$MAX_RUN_S" node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$n" "$MESSAGES" "$SPREAD_MS" "$dir/result.json" "$SETTLE_MS" $(( (MAX_RUN_S - 10) * 1000 )) >/dev/null 2>"$dir/load.err" || echo "load client for $side/$n ended with $?" >&2
+  # In the background and waited for, so that an interrupt stops it at once (traps run during wait).
+  timeout "$MAX_RUN_S" node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$n" "$MESSAGES" "$SPREAD_MS" "$dir/result.json" "$SETTLE_MS" $(( (MAX_RUN_S - 10) * 1000 )) >/dev/null 2>"$dir/load.err" &
+  local load_pid=$!
+  started+=("$load_pid")
+  wait "$load_pid" || echo "load client for $side/$n ended with $?" >&2
   c1=$(cpu_ticks "$origin"); p1=$(tree_ticks "$pp")
   local rss; rss=$(peak_rss_kb "$origin")
   local load_after; load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   local alive=yes; kill -0 "$origin" 2>/dev/null || alive=no
   cleanup
+  local hwm_drops; hwm_drops=$(cat "$dir"/log/*.log "$dir/pushpin.out" 2>/dev/null | grep -c "exceeded publish hwm" || true)
   node -e '
     const r = require(process.argv[1]);
-    const [side, n, oc, pc, rss, lb, la, alive] = process.argv.slice(2);
+    const [side, n, oc, pc, rss, lb, la, alive, hwm] = process.argv.slice(2);
     const deliveries = r.recvTotal;
     const cpuMs = +oc, perK = deliveries ? cpuMs / (deliveries / 1000) : null;
     const closes = Object.entries(r.closes).map(([k, v]) => `${v}x${k}`).join(" ") || "0";
     console.log("| " + [side, n, `${r.uniqueDelivered}/${r.expectedDeliveries}`, r.lost, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
       `${r.p50} / ${r.p99}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
-      (+pc/1000).toFixed(1), `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
-  ' "$dir/result.json" "$side" "$n" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" | tee -a "$results/table.txt"
+      (+pc/1000).toFixed(1), hwm, `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
+  ' "$dir/result.json" "$side" "$n" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
 }
 
-echo "| origin | clients | delivered (unique/expected, open clients) | lost | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "| origin | clients | delivered (unique/expected, open clients) | lost | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; $(nproc) cores" | tee "$results/setup.txt" >&2
 round=0
 for n in $CLIENTS; do
   # Rotate the order of the sides per size so that drift on the shared machine hits each alike.
