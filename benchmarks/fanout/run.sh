@@ -77,8 +77,9 @@ wait_port() { # pid port seconds: our process listens (and is still alive)
 
 echo "== building (results in $results)" >&2
 (cd "$here" && { [ -d node_modules ] || npm ci --no-audit --no-fund >&2; })
-dotnet build "$repo/samples/Chat" -c Release -v quiet -nologo >&2
-jit_dll="$repo/samples/Chat/bin/Release/net10.0/Chat.dll"
+# Built into the results folder: a snapshot that later edits of the work tree cannot change mid-run.
+dotnet build "$repo/samples/Chat" -c Release -v quiet -nologo -o "$results/jit" >&2
+jit_dll="$results/jit/Chat.dll"
 if [[ " $SIDES " == *" aot "* ]]; then
   if [ -z "${AOT_DIR:-}" ]; then
     AOT_DIR="$results/aot"

@@ -102,7 +102,7 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
 
     /// <summary>The transport for a target: HTTP publish today; the seam for others (<see cref="IGripProxySender"/>).</summary>
     private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory clientFactory, GripRuntime runtime) =>
-        new(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
+        new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
 
     private (PendingPublish[] Publishes, List<GripPublishFailure>? Refused) Enqueue(IReadOnlyList<PublishItem> items, GripDelivery delivery, Activity? activity, CancellationToken cancellationToken)
     {
