@@ -95,6 +95,7 @@ public static class GripServiceCollectionExtensions
             {
                 ConnectTimeout = sp.GetRequiredService<IOptions<GripOptions>>().Value.Publisher.AttemptTimeout,
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
 
         return services;

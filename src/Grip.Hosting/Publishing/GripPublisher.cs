@@ -111,7 +111,7 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
 
     /// <summary>The transport for an HTTP target; ZeroMQ PUB sockets get a <see cref="ZeroMqProxySender"/> (<see cref="IGripProxySender"/>).</summary>
     private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory clientFactory, GripRuntime runtime) =>
-        new(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
+        new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
 
     private (PendingPublish[] Publishes, List<GripPublishFailure>? Refused) Enqueue(IReadOnlyList<PublishItem> items, GripDelivery delivery, Activity? activity, CancellationToken cancellationToken)
     {

@@ -37,7 +37,7 @@ internal sealed class HttpProxySender : IGripProxySender
     private static readonly MediaTypeHeaderValue JsonContentType = new(GripPublishRequest.ContentType);
 
     private readonly GripPublishTarget _target;
-    private readonly IHttpClientFactory _clientFactory;
+    private readonly HttpClient _client;
     private readonly GripPublisherOptions _options;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _tokens = new() { SetDefaultTimesOnTokenCreation = false };
@@ -47,7 +47,10 @@ internal sealed class HttpProxySender : IGripProxySender
     public HttpProxySender(GripPublishTarget target, IHttpClientFactory clientFactory, GripPublisherOptions options, TimeProvider time)
     {
         _target = target;
-        _clientFactory = clientFactory;
+        // One client for the sender's life (created while the container is alive, so that queued
+        // publishes can still go out while the host shuts down). Its handler recycles connections
+        // (PooledConnectionLifetime), which keeps DNS changes visible.
+        _client = clientFactory.CreateClient(GripPublisher.HttpClientName);
         _options = options;
         _time = time;
     }
@@ -68,8 +71,7 @@ internal sealed class HttpProxySender : IGripProxySender
         content.BodyWritten = () => timer.CancelAfter(_options.ResponseTimeout);
         try
         {
-            var client = _clientFactory.CreateClient(GripPublisher.HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return GripSendResult.Delivered;
@@ -115,7 +117,11 @@ internal sealed class HttpProxySender : IGripProxySender
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
