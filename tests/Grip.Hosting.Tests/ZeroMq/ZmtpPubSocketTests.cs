@@ -203,7 +203,16 @@ public sealed class ZmtpPubSocketTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(Wait);
         while (true)
         {
-            int n = await client.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            int n;
+            try
+            {
+                n = await client.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                break; // closed while bytes we sent were still unread there: a reset instead of a FIN
+            }
+
             if (n == 0)
             {
                 break;
@@ -214,6 +223,45 @@ public sealed class ZmtpPubSocketTests : IAsyncLifetime
 
         Assert.True(total >= 64, $"the greeting was not sent ({total} bytes)");
         Assert.Equal(0, _pub.PeerCount);
+    }
+
+    [Fact]
+    public async Task Closing_gracefully_writes_out_what_is_queued_first()
+    {
+        await using var pub = ZmtpPubSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), new ZmtpPubSocketOptions { SendHighWaterMark = 10_000 });
+        using var peer = await RawPeer.ConnectAsync(pub.LocalEndPoint, "SUB");
+        await peer.SendFrameAsync(0, [1, .. "q"u8]);
+        await WaitUntilAsync(() => pub.CountSubscribers("q"u8) == 1);
+
+        string payload = new('x', 10_000);
+        const int Count = 2000;
+        for (int i = 0; i < Count; i++)
+        {
+            Assert.Equal(1, pub.Send(Text("q", payload)).Queued);
+        }
+
+        // About 20 MB queued; the subscriber reads until the PUB closes the connection.
+        var reading = Task.Run(async () =>
+        {
+            int messages = 0;
+            try
+            {
+                while (true)
+                {
+                    var (flags, body) = await peer.ReadFrameAsync();
+                    if (flags == 0x01 && body.AsSpan().SequenceEqual("q"u8))
+                    {
+                        messages++;
+                    }
+                }
+            }
+            catch (EndOfStreamException)
+            {
+                return messages;
+            }
+        });
+        await pub.CloseAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(Count, await reading.WaitAsync(Wait));
     }
 
     [Fact]

@@ -51,10 +51,9 @@ internal sealed class ZeroMqSockets : IAsyncDisposable, IDisposable
             _sockets = [];
         }
 
-        foreach (var socket in sockets ?? [])
-        {
-            await socket.DisposeAsync().ConfigureAwait(false);
-        }
+        // What is queued for connected Pushpins is still written, within the publisher's shutdown time.
+        var flush = _runtime.Options.Publisher.ShutdownTimeout;
+        await Task.WhenAll((sockets ?? []).Select(s => s.CloseAsync(flush).AsTask())).ConfigureAwait(false);
     }
 
     /// <summary>A synchronous container disposal: the same close, waited for.</summary>

@@ -23,6 +23,7 @@ internal sealed class ZmtpPeer : IDisposable
     private readonly NetworkStream _stream;
     private readonly BufferedStream _input;
     private int _closed;
+    private Task? _writer;
 
     public ZmtpPeer(ZmtpPubSocket owner, Socket socket, ZmtpPubSocketOptions options)
     {
@@ -118,7 +119,7 @@ internal sealed class ZmtpPeer : IDisposable
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
-        var writer = WriteLoopAsync(linked.Token);
+        var writer = _writer = WriteLoopAsync(linked.Token);
         string reason;
         try
         {
@@ -178,6 +179,31 @@ internal sealed class ZmtpPeer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Close();
+
+    /// <summary>Takes no more messages and waits (at most <paramref name="timeout"/>) until the queued ones are written.</summary>
+    /// <returns>Whether the queue was written out in time.</returns>
+    public async Task<bool> FlushAsync(TimeSpan timeout)
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is not { } writer)
+        {
+            return _queue.Reader.Count == 0;
+        }
+
+        try
+        {
+            await writer.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Ends the connection from outside (socket shutdown).</summary>
     public void Abort()

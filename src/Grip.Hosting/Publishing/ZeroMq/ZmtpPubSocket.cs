@@ -154,20 +154,34 @@ internal sealed class ZmtpPubSocket : IAsyncDisposable
     }
 
     /// <summary>Stops listening and closes every subscriber connection (queued messages are abandoned).</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(TimeSpan.Zero);
+
+    /// <summary>
+    /// Stops listening and taking messages, gives every subscriber up to <paramref name="flushTimeout"/>
+    /// to be sent what is already queued for it, then closes every connection.
+    /// </summary>
+    public async ValueTask CloseAsync(TimeSpan flushTimeout)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        // No new subscribers; the connected ones keep running (their writers are not cancelled) while
+        // they are sent what is queued.
         _listener.Dispose();
         ZmtpPeer[] peers;
         lock (_lock)
         {
             peers = [.. _peers];
         }
+
+        if (flushTimeout > TimeSpan.Zero)
+        {
+            await Task.WhenAll(peers.Select(p => p.FlushAsync(flushTimeout))).ConfigureAwait(false);
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
 
         foreach (var peer in peers)
         {
