@@ -25,7 +25,7 @@ const closes = {}, errors = {}, lat = [];
 function connect(i) {
   return new Promise(resolve => {
     const ws = new WebSocket(URL_, { perMessageDeflate: false });
-    const c = { i, ws, seen: new Set(), open: false };
+    const c = { i, ws, seen: new Set(), open: false, sentSeqs: new Set() };
     clients[i] = c;
     const timer = setTimeout(() => { errors['connect-timeout'] = (errors['connect-timeout'] || 0) + 1; try { ws.terminate(); } catch { } resolve(); }, 60000);
     ws.on('open', () => { clearTimeout(timer); c.open = true; opened++; resolve(); });
@@ -58,7 +58,7 @@ function connect(i) {
   for (const c of clients) {
     if (!c || !c.open) continue;
     for (let j = 0; j < M; j++) {
-      sends.push(new Promise(r => setTimeout(() => { if (c.open) { c.ws.send(`L ${c.i} ${j} ${Date.now()}`); sent++; } r(); }, Math.random() * SPREAD)));
+      sends.push(new Promise(r => setTimeout(() => { if (c.open) { c.ws.send(`L ${c.i} ${j} ${Date.now()}`); sent++; c.sentSeqs.add(j); } r(); }, Math.random() * SPREAD)));
     }
   }
   await Promise.all(sends);
@@ -79,12 +79,21 @@ function connect(i) {
   const openNow = all.filter(c => c.open);
   const perClient = all.map(c => c.seen.size);
   const lost = openNow.reduce((a, c) => a + (sent - c.seen.size), 0);
+  // Which messages reached anyone, and whose sender stayed open: a message whose sender's connection
+  // dropped before the proxy passed it on can reach no one, and that is not a loss among open ones.
+  const reachedAnyone = new Set();
+  for (const c of all) for (const k of c.seen) reachedAnyone.add(k);
+  const lostAmongOpen = openNow.reduce((a, c) => a + (reachedAnyone.size - c.seen.size), 0);
+  let neverDeliveredFromOpen = 0, neverDeliveredFromClosed = 0;
+  for (const c of all) for (const j of c.sentSeqs) {
+    if (!reachedAnyone.has(c.i + ':' + j)) { if (c.open) neverDeliveredFromOpen++; else neverDeliveredFromClosed++; }
+  }
   lat.sort((a, b) => a - b);
   const pct = p => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
   const res = {
     N, M, spreadMs: SPREAD, opened, sent, stillOpen: openNow.length,
     expectedDeliveries: openNow.length * sent, uniqueDelivered: perClient.reduce((a, b) => a + b, 0),
-    recvTotal, dup, lost, toldNotDelivered, toldUnknown, foreign,
+    recvTotal, dup, lost, lostAmongOpen, neverDeliveredFromOpen, neverDeliveredFromClosed, toldNotDelivered, toldUnknown, foreign,
     clientsComplete: openNow.filter(c => c.seen.size === sent).length,
     p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: lat.length ? lat[lat.length - 1] : null,
     closes, errors, timedOut, connectMs: tConnected - t0, sendPhaseMs: tSent - tConnected, wallMs: Date.now() - t0,

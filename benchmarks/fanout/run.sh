@@ -172,14 +172,16 @@ run_one() { # side clients
     const deliveries = r.recvTotal;
     const cpuMs = +oc, perK = deliveries ? cpuMs / (deliveries / 1000) : null;
     const closes = Object.entries(r.closes).map(([k, v]) => `${v}x${k}`).join(" ") || "0";
-    console.log("| " + [side, n, `${r.uniqueDelivered}/${r.expectedDeliveries}`, r.lost, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
+    const lost = r.lostAmongOpen ?? r.lost;
+    const never = r.neverDeliveredFromOpen === undefined ? "-" : `${r.neverDeliveredFromOpen}/${r.neverDeliveredFromClosed}`;
+    console.log("| " + [side, n, `${r.uniqueDelivered}/${r.expectedDeliveries}`, lost, never, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
       `${r.p50} / ${r.p99}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
       (+pc/1000).toFixed(1), hwm, `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
   ' "$dir/result.json" "$side" "$n" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
 }
 
-echo "| origin | clients | delivered (unique/expected, open clients) | lost | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "| origin | clients | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
 echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; $(nproc) cores" | tee "$results/setup.txt" >&2
 round=0
 for n in $CLIENTS; do
