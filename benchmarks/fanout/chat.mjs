@@ -35,3 +35,5 @@ http.createServer(async (req, res) => {
   res.end();
 }).listen(port, '127.0.0.1', () => console.log(`node chat origin on ${port}`));
 let failures = 0;
+// The harness stops the origin with SIGTERM: say how many publishes failed in all.
+process.on('SIGTERM', () => { console.error(`publish failures: ${failures}`); process.exit(0); });

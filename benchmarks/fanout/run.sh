@@ -7,8 +7,8 @@
 #   benchmarks/fanout/run.sh                      # 200 500 1000 clients x 5 messages, jit aot node
 #   CLIENTS="20" MESSAGES=2 benchmarks/fanout/run.sh
 #
-# Env: CLIENTS ("200 500 1000"), MESSAGES (5), SPREAD_MS (5000: each client's messages are sent at
-# random moments in this window), SIDES ("jit aot node"), SETTLE_MS (30000: stop waiting when nothing
+# Env: CLIENTS ("200 500 1000"), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
+# random moments in this window), SIDES ("jit aot node"; also jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
 # arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
 # RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
 # --Grip:Publisher:Coalesce=false), PUSHPIN_MESSAGE_RATE / PUSHPIN_MESSAGE_HWM (Pushpin's [handler]
@@ -80,7 +80,7 @@ echo "== building (results in $results)" >&2
 # Built into the results folder: a snapshot that later edits of the work tree cannot change mid-run.
 dotnet build "$repo/samples/Chat" -c Release -v quiet -nologo -o "$results/jit" >&2
 jit_dll="$results/jit/Chat.dll"
-if [[ " $SIDES " == *" aot "* ]]; then
+if [[ " $SIDES " == *" aot"* ]]; then
   if [ -z "${AOT_DIR:-}" ]; then
     AOT_DIR="$results/aot"
     dotnet publish "$repo/samples/Chat" -c Release -r linux-x64 -o "$AOT_DIR" -v quiet -nologo >&2
@@ -130,6 +130,9 @@ EOF
   echo $!
 }
 
+# "-nocoalesce" sides: the same binary with one request per publish (to measure what coalescing does).
+side_args() { case $1 in *-nocoalesce) echo "--Grip:Publisher:Coalesce=false" ;; esac; }
+
 run_one() { # side clients
   local side=$1 n=$2
   local dir; dir=$(mktemp -d "$results/run-$side-$n.XXXX")
@@ -140,8 +143,8 @@ run_one() { # side clients
   local grip_url="http://127.0.0.1:$pub_port/?iss=pushpin&key=$key"
   local origin
   case $side in
-    jit) GRIP_URL="$grip_url" dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS >"$dir/origin.out" 2>&1 & origin=$! ;;
-    aot) GRIP_URL="$grip_url" "$AOT_DIR/Chat" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS >"$dir/origin.out" 2>&1 & origin=$! ;;
+    jit|jit-nocoalesce) GRIP_URL="$grip_url" dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    aot|aot-nocoalesce) GRIP_URL="$grip_url" "$AOT_DIR/Chat" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
     node) PORT=$origin_port GRIP_CONTROL="http://127.0.0.1:$pub_port/" GRIP_KEY="$key" node "$here/chat.mjs" >"$dir/origin.out" 2>&1 & origin=$! ;;
   esac
   started+=("$origin")
@@ -150,8 +153,10 @@ run_one() { # side clients
   sleep 1
   # Still ours: a port taken by someone else in the meantime shows up as our process having died.
   kill -0 "$origin" 2>/dev/null && kill -0 "$pp" 2>/dev/null || { echo "origin or pushpin exited" >&2; cleanup; return 1; }
-  # A warm-up connection and message so that JIT/first-request costs are not in the measured window.
-  timeout 60 node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" 2 1 100 "$dir/warmup.json" 3000 30000 >/dev/null 2>&1 || true
+  # Warm-up (WARMUP="clients messages", default "2 1": the first request's costs stay out of the
+  # measured window; a longer one also moves JIT tier-up out of it, for every side alike).
+  read -r wc wm <<<"${WARMUP:-2 1}"
+  timeout 120 node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$wc" "$wm" 1000 "$dir/warmup.json" 3000 100000 >/dev/null 2>&1 || true
   local load_before c0 p0 c1 p1
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   c0=$(cpu_ticks "$origin"); p0=$(tree_ticks "$pp")
@@ -182,7 +187,7 @@ run_one() { # side clients
 
 echo "| origin | clients | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
-echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; $(nproc) cores" | tee "$results/setup.txt" >&2
+echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; warm-up ${WARMUP:-2 1} (clients messages); $(nproc) cores" | tee "$results/setup.txt" >&2
 round=0
 for n in $CLIENTS; do
   # Rotate the order of the sides per size so that drift on the shared machine hits each alike.

@@ -512,6 +512,68 @@ public sealed class DeliveryGuaranteeTests
     }
 
     [Fact]
+    public async Task Many_concurrent_publishes_each_succeed_once_and_the_queue_empties()
+    {
+        // A publish taken by a running pump right after it was queued once got reported as expired
+        // while it was also sent (found by the fan-out harness: a sender told "not delivered" about
+        // a delivered message). Each publish must end exactly once, with the outcome of its request.
+        await using var proxy = await FakeProxy.StartAsync();
+        await using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString(), ["Grip:Publisher:MaxRequestsInFlight"] = "2" });
+        var publisher = Publisher(services);
+        for (int round = 0; round < 5; round++)
+        {
+            var publishes = Enumerable.Range(0, 400).Select(i => Task.Run(() => publisher.PublishAsync("c", round + ":" + i))).ToArray();
+            await Task.WhenAll(publishes);
+        }
+
+        var texts = proxy.Requests.SelectMany(Texts).ToList();
+        Assert.Equal(2000, texts.Count);
+        Assert.Equal(2000, texts.Distinct().Count());
+        Assert.Equal(0, ((GripPublisher)publisher).PendingCounts[0]);
+    }
+
+    [Fact]
+    public async Task A_publish_taken_at_once_by_a_running_pump_ends_once_with_its_request_outcome()
+    {
+        // Found by the fan-out harness on a loaded machine: a running pump took a publish between
+        // the moment it was queued and the end of TryEnqueue, which then reported it "expired, not
+        // sent" while the pump sent it (the sender was told "not delivered" about a delivered
+        // message). The hook holds TryEnqueue at exactly that point until the pump is sending it.
+        var sender = new GatedSender();
+        var options = new GripPublisherOptions();
+        var metrics = new Grip.Hosting.Diagnostics.GripMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await using var queue = new GripProxyQueue(sender, options, metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var first = NewPending("first");
+        Assert.Null(queue.TryEnqueue(first, CancellationToken.None));
+        await sender.FirstBatchArrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var second = NewPending("second");
+        queue.AfterQueuedForTest = () =>
+        {
+            sender.Release.SetResult();
+            Assert.True(SpinWait.SpinUntil(() => sender.Sent == 2, TimeSpan.FromSeconds(10)), "the running pump did not take the second publish");
+        };
+        Assert.Null(queue.TryEnqueue(second, CancellationToken.None));
+        queue.AfterQueuedForTest = null;
+
+        // The second publish is in flight now; only its request may end it.
+        Assert.False(second.Completion.IsCompleted);
+        sender.ReleaseSecond.SetResult();
+
+        Assert.Null(await first.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await second.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, sender.Sent);
+        Assert.Equal(0, queue.PendingCount);
+    }
+
+    private static PendingPublish NewPending(string text)
+    {
+        var items = new[] { new PublishItem("c") { WebSocketMessage = WebSocketMessageFormat.FromText(text) } };
+        byte[] body = GripPublishRequest.Serialize(items);
+        return new PendingPublish(items, body.AsMemory(10, body.Length - 12), false, default, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    [Fact]
     public void Invalid_publisher_settings_fail_at_start_with_a_message()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -526,6 +588,42 @@ public sealed class DeliveryGuaranteeTests
         Assert.Contains("MaxRequestsInFlight must be 1-64", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MaxQueuedPublishes must be at least 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Delivery must be AtMostOnce or AtLeastOnce (got 'Twice')", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Holds its first and second batches until released; counts what it was given.</summary>
+    private sealed class GatedSender : IGripProxySender
+    {
+        private int _sent;
+
+        public TaskCompletionSource FirstBatchArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseSecond { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public Uri Endpoint { get; } = new("http://127.0.0.1:1/publish/");
+
+        public int MaxBatchBytes => 999_988;
+
+        public async Task<GripSendResult> SendAsync(IReadOnlyList<PendingPublish> batch, CancellationToken cancellationToken)
+        {
+            int sent = Interlocked.Add(ref _sent, batch.Count);
+            if (sent == 1)
+            {
+                FirstBatchArrived.SetResult();
+                await Release.Task;
+            }
+            else if (sent == 2)
+            {
+                await ReleaseSecond.Task;
+            }
+
+            return GripSendResult.Delivered;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

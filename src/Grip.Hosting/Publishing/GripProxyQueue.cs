@@ -57,6 +57,9 @@ internal sealed class GripProxyQueue : IAsyncDisposable
 
     public Uri Endpoint => _sender.Endpoint;
 
+    /// <summary>Tests only: runs right after a publish was queued, before the method returns (to reproduce a race).</summary>
+    internal Action? AfterQueuedForTest { get; set; }
+
     /// <summary>Publishes waiting now (queued or in flight).</summary>
     public int PendingCount
     {
@@ -89,6 +92,7 @@ internal sealed class GripProxyQueue : IAsyncDisposable
 
         bool startPump = false;
         bool closed = false;
+        bool queued = false;
         int pending;
         long pendingBytes;
         lock (_gate)
@@ -114,6 +118,7 @@ internal sealed class GripProxyQueue : IAsyncDisposable
                 if (!publish.Expiry.IsCancellationRequested && !callerToken.IsCancellationRequested)
                 {
                     publish.Node = _queue.AddLast(publish);
+                    queued = true;
                     if (_pumps < _options.MaxRequestsInFlight)
                     {
                         _pumps++;
@@ -130,7 +135,11 @@ internal sealed class GripProxyQueue : IAsyncDisposable
         }
 
         _metrics.PublishQueued.Add(1, _proxyTag);
-        if (publish.Node is null)
+        AfterQueuedForTest?.Invoke();
+
+        // Decided under the lock: once queued, a running pump may already have taken the publish
+        // (its Node is null again), and then the pump ends it, not this method.
+        if (!queued)
         {
             // Cancelled or expired before it could be queued: counted in, so complete it the usual way.
             FinishWithdrawn(publish);
@@ -433,6 +442,12 @@ internal sealed class GripProxyQueue : IAsyncDisposable
     {
         if (publish.CallerToken.IsCancellationRequested)
         {
+            if (!publish.TryEnd())
+            {
+                Debug.Fail("A publish was ended twice.");
+                return;
+            }
+
             Release(publish);
             _metrics.PublishFailures.Add(1, _proxyTag, new("grip.outcome", "failed"), new("grip.reason", "canceled"));
             publish.TryCancel(publish.CallerToken);
@@ -451,6 +466,13 @@ internal sealed class GripProxyQueue : IAsyncDisposable
 
     private void Complete(PendingPublish publish, GripPublishFailure? failure, bool counted = true)
     {
+        if (!publish.TryEnd())
+        {
+            // Ended already: a second ending would give its place in the bound back twice.
+            Debug.Fail("A publish was ended twice.");
+            return;
+        }
+
         if (counted)
         {
             Release(publish);

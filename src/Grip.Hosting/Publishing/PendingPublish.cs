@@ -50,6 +50,11 @@ internal sealed class PendingPublish
 
     internal CancellationToken CallerToken { get; set; }
 
+    private int _ended;
+
+    /// <summary>Claims the right to end this publish: true exactly once (its place in the queue's bound is given back once).</summary>
+    internal bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
+
     internal bool TryComplete(GripPublishFailure? failure) => _completion.TrySetResult(failure);
 
     internal bool TryCancel(CancellationToken token) => _completion.TrySetCanceled(token);
