@@ -38,7 +38,7 @@ public static class GripEndpointRouteBuilderExtensions
         }
         else
         {
-            Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
+            Log.Configured(logger, runtime.Targets.Count + runtime.ZeroMqTargets.Count, runtime.Verifier.KeyCount);
             if (Interlocked.Exchange(ref runtime.StartupWarningsLogged, 1) == 0)
             {
                 foreach (var (index, source) in runtime.KeysWithoutIssuer)

@@ -18,6 +18,7 @@ internal sealed class GripRuntime
         }
 
         Targets = resolved.Targets;
+        ZeroMqTargets = resolved.ZeroMqTargets;
         var verifyKeys = resolved.VerifyKeys;
         if (developmentProxy is { IsActive: true })
         {
@@ -42,7 +43,14 @@ internal sealed class GripRuntime
 
     public GripOptions Options { get; }
 
+    /// <summary>Proxies published to over HTTP.</summary>
     public IReadOnlyList<GripPublishTarget> Targets { get; }
+
+    /// <summary>ZeroMQ PUB sockets published through (a fleet of Pushpins connects to each).</summary>
+    public IReadOnlyList<GripZeroMqTarget> ZeroMqTargets { get; }
+
+    /// <summary>Whether any publish destination is configured, over HTTP or ZeroMQ.</summary>
+    public bool HasPublishTargets => Targets.Count > 0 || ZeroMqTargets.Count > 0;
 
     public GripSignatureVerifier Verifier { get; }
 
