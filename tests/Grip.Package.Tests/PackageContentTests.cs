@@ -39,14 +39,20 @@ public sealed class PackageContentTests(PackagesFixture packages)
             Assert.Contains("grip", tags);
             Assert.Contains("websocket", tags);
 
-            // GripPublicBaseUrl is unset in the repository: no project URL, no repository URL, no icon or
-            // licence URL. The commit id alone is a fact, not a link.
+            // The licence is LICENSE's, as an SPDX expression; NuGet itself adds its licenses.nuget.org
+            // page, the only link allowed while GripPublicBaseUrl is unset: no project URL, no
+            // repository URL, no icon. The commit id alone is a fact, not a link.
+            var license = metadata.Element(Ns(zip) + "license");
+            Assert.NotNull(license);
+            Assert.Equal("expression", license.Attribute("type")?.Value);
+            Assert.Equal("MIT", license.Value);
             Assert.Null(metadata.Element(Ns(zip) + "projectUrl"));
-            Assert.Null(metadata.Element(Ns(zip) + "licenseUrl"));
-            Assert.Null(metadata.Element(Ns(zip) + "license"));
             var repository = metadata.Element(Ns(zip) + "repository");
             Assert.Null(repository?.Attribute("url"));
-            Assert.DoesNotContain("://", Nuspec(zip).ToString().Replace("http://schemas.microsoft.com/packaging/", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            string links = Nuspec(zip).ToString()
+                .Replace("http://schemas.microsoft.com/packaging/", "", StringComparison.Ordinal)
+                .Replace("https://licenses.nuget.org/MIT", "", StringComparison.Ordinal);
+            Assert.DoesNotContain("://", links, StringComparison.Ordinal);
         }
     }
 
