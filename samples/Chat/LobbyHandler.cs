@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Grip;
 using Grip.Protocol;
+using Grip.Publishing;
 
 namespace Chat;
 
@@ -24,8 +25,18 @@ public sealed partial class LobbyHandler
     }
 
     [OnMessage]
-    public static Task Message(GripConnection connection, string text, CancellationToken cancellationToken) =>
-        connection.PublishToOthersAsync(Channel, $"{connection.Id} says: {text}", cancellationToken);
+    public static async Task Message(GripConnection connection, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.PublishToOthersAsync(Channel, $"{connection.Id} says: {text}", cancellationToken);
+        }
+        catch (GripPublishException ex)
+        {
+            // The sender hears about it on its own socket, which stays open.
+            connection.Send((ex.IsUncertain ? ChatHandler.UncertainPrefix : ChatHandler.NotDeliveredPrefix) + text);
+        }
+    }
 }
 
 /// <summary>The greeting a lobby connection receives when it opens.</summary>

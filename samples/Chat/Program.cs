@@ -7,7 +7,7 @@
 //                     every message reaches every *other* connection as "<id> says: <message>"
 //
 // Run behind Pushpin (routes: `* 127.0.0.1:5000,over_http`):
-//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme' dotnet run --project samples/Chat -- --urls http://127.0.0.1:5000
+//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin' dotnet run --project samples/Chat -- --urls http://127.0.0.1:5000
 using Chat;
 
 var builder = WebApplication.CreateSlimBuilder(args);

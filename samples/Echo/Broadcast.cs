@@ -5,6 +5,24 @@ using Microsoft.Net.Http.Headers;
 namespace Echo;
 
 /// <summary><c>POST /api/broadcast</c>: publishes a text/plain body to every echo connection.</summary>
+/// <remarks>
+/// <para>
+/// No authentication, on purpose: this sample answers exactly like the Next.js + Pushpin echo example
+/// it was written to replace (seed compatibility), whose broadcast route is open. Anyone who can reach
+/// the origin can broadcast to every connection, so do not expose it like this. To require a key,
+/// add a filter where the route is mapped (Program.cs), for example:
+/// </para>
+/// <code>
+/// string apiKey = builder.Configuration["Echo:BroadcastKey"] ?? throw new InvalidOperationException("Set Echo:BroadcastKey.");
+/// app.MapPost("/api/broadcast", Broadcast.HandleAsync).AddEndpointFilter(async (ctx, next) =>
+///     CryptographicOperations.FixedTimeEquals(
+///         Encoding.UTF8.GetBytes(ctx.HttpContext.Request.Headers.Authorization.ToString()),
+///         Encoding.UTF8.GetBytes("Bearer " + apiKey))
+///         ? await next(ctx)
+///         : Results.Unauthorized());
+/// </code>
+/// <para>or use ASP.NET Core authentication (<c>AddAuthentication().AddJwtBearer()</c>, then <c>.RequireAuthorization()</c> on the route).</para>
+/// </remarks>
 internal static class Broadcast
 {
     /// <summary>The largest message accepted; the publish request around it must stay under Pushpin's 1,000,000-byte limit.</summary>
@@ -41,7 +59,21 @@ internal static class Broadcast
         string message = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
 
         var publisher = context.RequestServices.GetRequiredService<IGripPublisher>();
-        await publisher.PublishAsync(EchoHandler.Channel, message, context.RequestAborted);
+        try
+        {
+            await publisher.PublishAsync(EchoHandler.Channel, message, context.RequestAborted);
+        }
+        catch (GripPublishException)
+        {
+            // The proxy could not be reached or refused the publish (after the publisher's retries; it
+            // logged the details). Say so with a gateway status instead of an empty 500: the message
+            // was not delivered and the caller may try again.
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("Broadcast not delivered: the GRIP proxy could not be reached or refused the publish. Try again later.\n", context.RequestAborted);
+            return;
+        }
+
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("Ok", context.RequestAborted);
     }

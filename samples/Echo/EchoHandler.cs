@@ -1,4 +1,5 @@
 using Grip;
+using Grip.Diagnostics;
 
 namespace Echo;
 
@@ -33,11 +34,13 @@ public sealed partial class EchoHandler(ILogger<EchoHandler> logger)
     {
         if (status.IsDisconnect)
         {
-            LogDisconnected(logger, connection.Id);
+            LogDisconnected(logger, GripLogText.Escape(connection.Id)!);
         }
         else
         {
-            LogClosed(logger, connection.Id, status.Code, status.Reason);
+            // The reason is whatever the client sent: escape it (and the id) before it reaches a
+            // log, or a client could put terminal escape sequences or fake log lines on the console.
+            LogClosed(logger, GripLogText.Escape(connection.Id)!, status.Code, GripLogText.Escape(status.Reason));
         }
     }
 

@@ -5,7 +5,7 @@
 //   POST /api/broadcast   a text/plain body is published to channel "test" (every connection gets it).
 //
 // Run behind Pushpin (routes: `* 127.0.0.1:5000,over_http`):
-//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme' dotnet run --project samples/Echo -- --urls http://127.0.0.1:5000
+//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin' dotnet run --project samples/Echo -- --urls http://127.0.0.1:5000
 using Echo;
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -7,7 +7,7 @@
 //   GET  /api/poll/{channel}?token=      long-poll held by the proxy until the next publish
 //
 // Run behind Pushpin (routes: `* 127.0.0.1:5000,over_http`):
-//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme' PubSub__TokenKey=$(head -c32 /dev/urandom | base64) \
+//   GRIP_URL='http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin' PubSub__TokenKey=$(head -c32 /dev/urandom | base64) \
 //     dotnet run --project samples/PubSub -- --urls http://127.0.0.1:5000
 using Grip.Hosting.Http;
 using PubSub;

@@ -38,7 +38,14 @@ public static class GripEndpointRouteBuilderExtensions
         }
         else
         {
-            Log.Configured(logger, runtime.Targets.Count, runtime.Verifier.KeyCount);
+            Log.Configured(logger, runtime.Targets.Count + runtime.ZeroMqTargets.Count, runtime.Verifier.KeyCount);
+            if (Interlocked.Exchange(ref runtime.StartupWarningsLogged, 1) == 0)
+            {
+                foreach (var (index, source) in runtime.KeysWithoutIssuer)
+                {
+                    Log.NoIssuerChecked(logger, index, source);
+                }
+            }
         }
 
         services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);
@@ -47,9 +54,19 @@ public static class GripEndpointRouteBuilderExtensions
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");
 
-        // Endpoint filters only run on route-handler endpoints; give ours the same pipeline.
         builder.Finally(b =>
         {
+            // The last WithGripHandlerTimeout wins over Grip:HandlerTimeout.
+            for (int i = b.Metadata.Count - 1; i >= 0; i--)
+            {
+                if (b.Metadata[i] is GripHandlerTimeoutMetadata timeout)
+                {
+                    endpoint.HandlerTimeout = timeout.Timeout;
+                    break;
+                }
+            }
+
+            // Endpoint filters only run on route-handler endpoints; give ours the same pipeline.
             if (b.FilterFactories.Count == 0 || b.RequestDelegate is null)
             {
                 return;

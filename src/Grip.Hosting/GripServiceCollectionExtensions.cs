@@ -2,12 +2,11 @@ using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
+using Grip.Hosting.Publishing.ZeroMq;
 using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -66,7 +65,16 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton<GripMetrics>();
         services.TryAddSingleton<GripRuntime>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
-        services.TryAddSingleton<GripPublisher>();
+        services.TryAddSingleton<ZeroMqSockets>();
+        services.TryAddSingleton(static sp => new GripPublisher(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<GripRuntime>(),
+            sp.GetRequiredService<GripMetrics>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GripPublisher>>(),
+            sp.GetRequiredService<ZeroMqSockets>()));
+
+        // Binds the ZeroMQ PUB sockets (if any) at start, so a bad address or a port in use stops start-up.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ZeroMqSocketsStartup>());
 
         // The development proxy (docs/development-proxy.md) is registered always and runs only when
         // GripDevelopmentProxyState says so; then publishes go to its in-memory hub unless a real
@@ -75,28 +83,19 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton<IGripPublisher>(static sp =>
         {
             var state = sp.GetRequiredService<GripDevelopmentProxyState>();
-            return state.IsActive && sp.GetRequiredService<GripRuntime>().Targets.Count == 0
+            return state.IsActive && !sp.GetRequiredService<GripRuntime>().HasPublishTargets
                 ? new DevelopmentProxyPublisher(sp.GetRequiredService<DevelopmentProxyHub>())
                 : sp.GetRequiredService<GripPublisher>();
         });
 
+        // The publisher owns its retries (GripProxyQueue): the client must send each request once and
+        // report what happened, so it gets no resilience handler and no client-wide timeout.
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler("grip-publish", static (pipeline, context) =>
+            .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<GripOptions>>().Value.Publisher;
-
-                // Outer timeout bounds the whole publish, retries included; the inner one bounds each attempt.
-                pipeline.AddTimeout(options.TotalTimeout);
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    // Transport errors, attempt timeouts, 408, 429 and 5xx; never 4xx such as 411.
-                    MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = options.RetryBaseDelay,
-                    ShouldRetryAfterHeader = true,
-                });
-                pipeline.AddTimeout(options.AttemptTimeout);
+                ConnectTimeout = sp.GetRequiredService<IOptions<GripOptions>>().Value.Publisher.AttemptTimeout,
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
 
         return services;

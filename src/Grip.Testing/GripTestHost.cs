@@ -170,7 +170,22 @@ public sealed class GripTestHost : IAsyncDisposable
 
         public IReadOnlyList<PublishItem> Snapshot() => [.. _items];
 
-        public Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default)
+        public Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default) =>
+            PublishAsync(items, GripDelivery.Default, cancellationToken);
+
+        public Task PublishAsync(IReadOnlyList<PublishItem> items, GripDelivery delivery, CancellationToken cancellationToken = default)
+        {
+            Record(items);
+            return inner.PublishAsync(items, delivery, cancellationToken);
+        }
+
+        public void PublishInBackground(IReadOnlyList<PublishItem> items, GripDelivery delivery = GripDelivery.Default, Func<GripPublishException, Task>? onFailure = null)
+        {
+            Record(items);
+            inner.PublishInBackground(items, delivery, onFailure);
+        }
+
+        private void Record(IReadOnlyList<PublishItem> items)
         {
             ArgumentNullException.ThrowIfNull(items);
             foreach (var item in items)
@@ -178,8 +193,6 @@ public sealed class GripTestHost : IAsyncDisposable
                 item.Validate();
                 _items.Enqueue(item);
             }
-
-            return inner.PublishAsync(items, cancellationToken);
         }
     }
 }

@@ -26,7 +26,11 @@ internal sealed class HandWrittenHandler : IGripHandler
 [Collection(EchoHandlerState.Name)]
 public sealed class HostingIntegrationTests
 {
-    private static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?>? settings = null)
+    private static async Task<(WebApplication App, Uri Address)> StartAsync(
+        string environment,
+        Dictionary<string, string?>? settings = null,
+        Action<IConfigurationBuilder>? configuration = null,
+        Action<IServiceCollection>? afterAddGrip = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -36,7 +40,9 @@ public sealed class HostingIntegrationTests
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        configuration?.Invoke(builder.Configuration);
         builder.Services.AddGrip(builder.Configuration);
+        afterAddGrip?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGripHandler<HandWrittenHandler>("/api/echo");
         await app.StartAsync();
@@ -82,6 +88,54 @@ public sealed class HostingIntegrationTests
     {
         var (app, address) = await StartAsync("Staging", new() { ["Grip:DevelopmentProxy:Enabled"] = "true" });
         await using var _ = app;
+        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        Assert.Equal("welcome", await ReceiveTextAsync(client));
+    }
+
+    // docs/development-proxy.md, "Configuration": each way of setting the options it shows.
+
+    [Fact]
+    public async Task Enabled_from_an_environment_variable_with_double_underscores_turns_it_on_outside_Development()
+    {
+        // Grip__DevelopmentProxy__Enabled, read through a private prefix so no other test sees it.
+        string prefix = "GRIPTEST_" + Guid.NewGuid().ToString("N") + "_";
+        Environment.SetEnvironmentVariable(prefix + "Grip__DevelopmentProxy__Enabled", "true");
+        try
+        {
+            var (app, address) = await StartAsync("Staging", configuration: c => c.AddEnvironmentVariables(prefix));
+            await using var _ = app;
+            using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+            Assert.Equal("welcome", await ReceiveTextAsync(client));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "Grip__DevelopmentProxy__Enabled", null);
+        }
+    }
+
+    [Fact]
+    public async Task An_Enabled_value_other_than_true_or_false_stops_start_up_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync("Development", new() { ["Grip:DevelopmentProxy:Enabled"] = "yes" }));
+        Assert.Contains("Grip:DevelopmentProxy:Enabled must be true or false, not 'yes'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Options_set_in_code_after_AddGrip_win_over_configuration()
+    {
+        var (app, address) = await StartAsync(
+            "Development",
+            new() { ["Grip:DevelopmentProxy:Enabled"] = "false" },
+            afterAddGrip: services => services.AddGripDevelopmentProxy(o =>
+            {
+                o.OriginTimeout = TimeSpan.FromSeconds(5);
+                o.MaxSubscriptionsPerConnection = 50;
+                o.Enabled = true;
+            }));
+        await using var _ = app;
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Grip.Hosting.Development.GripDevelopmentProxyOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(5), options.OriginTimeout);
+        Assert.Equal(50, options.MaxSubscriptionsPerConnection);
         using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
     }

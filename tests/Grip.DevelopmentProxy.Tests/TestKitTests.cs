@@ -27,6 +27,20 @@ public sealed class TestKitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publishes_in_the_background_and_with_either_guarantee_reach_subscribers_and_are_captured()
+    {
+        await using var client = await _host.ConnectAsync("/ws");
+        await client.ReceiveTextAsync();
+        var publisher = (Grip.Publishing.IGripPublisher)_host.Services.GetService(typeof(Grip.Publishing.IGripPublisher))!;
+        publisher.PublishInBackground([new Grip.Publishing.PublishItem("room") { WebSocketMessage = Grip.Publishing.WebSocketMessageFormat.FromText("handed off") }]);
+        Assert.Equal("handed off", await client.ReceiveTextAsync());
+        await publisher.PublishAsync([new Grip.Publishing.PublishItem("room") { WebSocketMessage = Grip.Publishing.WebSocketMessageFormat.FromText("at least once") }], Grip.Publishing.GripDelivery.AtLeastOnce);
+        Assert.Equal("at least once", await client.ReceiveTextAsync());
+        Assert.Equal(["handed off", "at least once"], _host.Publishes.Select(p => p.WebSocketMessage!.Text));
+        Assert.Throws<ArgumentException>(() => publisher.PublishInBackground([new Grip.Publishing.PublishItem("room")]));
+    }
+
+    [Fact]
     public async Task Ping_is_answered_with_a_pong_echoing_the_payload()
     {
         await using var client = await _host.ConnectAsync("/ws");

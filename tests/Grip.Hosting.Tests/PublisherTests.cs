@@ -182,20 +182,45 @@ public class PublisherTests
         Assert.Equal("grip.connection.conn-9", GripChannels.ForConnection("conn-9"));
     }
 
-    [Fact]
-    public async Task Server_errors_are_retried_then_succeed()
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    [InlineData(408)]
+    public async Task Answers_saying_nothing_was_done_are_retried_then_succeed(int status)
     {
         await using var proxy = await FakeProxy.StartAsync();
         proxy.Respond = async (attempt, ctx) =>
         {
-            ctx.Response.StatusCode = attempt < 2 ? 500 : 200;
-            await ctx.Response.WriteAsync(attempt < 2 ? "boom" : "Published\n");
+            ctx.Response.StatusCode = attempt < 2 ? status : 200;
+            await ctx.Response.WriteAsync(attempt < 2 ? "busy" : "Published\n");
         };
         using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString() });
         await Publisher(services).PublishAsync("c", "x");
         Assert.Equal(3, proxy.Requests.Count);
         Assert.All(proxy.Requests, r => Assert.Equal(r.Body.Length, r.ContentLength));
         Assert.Single(proxy.Requests.Select(r => Encoding.UTF8.GetString(r.Body)).Distinct());
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task Other_server_errors_are_unknown_and_not_resent(int status)
+    {
+        await using var proxy = await FakeProxy.StartAsync();
+        proxy.Respond = async (_, ctx) =>
+        {
+            ctx.Response.StatusCode = status;
+            await ctx.Response.WriteAsync("gateway trouble");
+        };
+        using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString() });
+        var ex = await Assert.ThrowsAsync<GripPublishException>(() => Publisher(services).PublishAsync("c", "x"));
+        Assert.Single(proxy.Requests);
+        var failure = Assert.Single(ex.Failures);
+        Assert.Equal(GripPublishOutcome.Unknown, failure.Outcome);
+        Assert.Equal(GripPublishFailureReason.ErrorStatus, failure.Reason);
+        Assert.Equal(status, failure.StatusCode);
+        Assert.True(ex.IsUncertain);
     }
 
     [Fact]
@@ -212,6 +237,8 @@ public class PublisherTests
         Assert.Equal(3, proxy.Requests.Count);
         var failure = Assert.Single(ex.Failures);
         Assert.Equal(503, failure.StatusCode);
+        Assert.Equal(GripPublishOutcome.Failed, failure.Outcome);
+        Assert.False(ex.IsUncertain);
         Assert.Equal("overloaded", failure.Body);
         Assert.Equal(new Uri(proxy.BaseUri, "/publish/"), failure.Proxy);
         Assert.Contains("503 overloaded", ex.Message, StringComparison.Ordinal);
@@ -249,37 +276,28 @@ public class PublisherTests
     }
 
     [Fact]
-    public async Task Timeouts_are_retried_then_reported()
-    {
-        await using var proxy = await FakeProxy.StartAsync();
-        proxy.Respond = async (_, ctx) => await Task.Delay(TimeSpan.FromSeconds(5), ctx.RequestAborted);
-        using var services = Services(new()
-        {
-            ["GRIP_URL"] = proxy.BaseUri.ToString(),
-            ["Grip:Publisher:AttemptTimeout"] = "00:00:00.200",
-            ["Grip:Publisher:MaxRetryAttempts"] = "2",
-        });
-        var ex = await Assert.ThrowsAsync<GripPublishException>(() => Publisher(services).PublishAsync("c", "x"));
-        Assert.Equal(3, proxy.Requests.Count);
-        Assert.Null(ex.Failures[0].StatusCode);
-        Assert.Contains("timed out", ex.Failures[0].Body, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Connection_refused_is_retried_then_reported()
+    public async Task Connection_refused_is_retried_then_reported_as_failed()
     {
         int port = FakeProxy.UnusedPort();
         using var services = Services(new() { ["GRIP_URL"] = $"http://127.0.0.1:{port}/", ["Grip:Publisher:MaxRetryAttempts"] = "2" });
-        using var collector = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Grip", "grip.publish.failures");
-        using var polly = new MetricCollector<int>(null, "Polly", "resilience.polly.strategy.events");
+        using var failures = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Grip", "grip.publish.failures");
+        using var requests = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Grip", "grip.publish.requests");
         var ex = await Assert.ThrowsAsync<GripPublishException>(() => Publisher(services).PublishAsync("c", "x"));
-        Assert.Null(ex.Failures[0].StatusCode);
-        Assert.Contains("transport error", ex.Failures[0].Body, StringComparison.Ordinal);
-        Assert.Equal($"http://127.0.0.1:{port}/publish/", ex.Failures[0].Proxy.ToString());
-        Assert.Equal(1, collector.GetMeasurementSnapshot().EvaluateAsCounter());
+        var failure = Assert.Single(ex.Failures);
+        Assert.Null(failure.StatusCode);
+        Assert.Equal(GripPublishOutcome.Failed, failure.Outcome);
+        Assert.Equal(GripPublishFailureReason.NotConnected, failure.Reason);
+        Assert.Contains("transport error", failure.Body, StringComparison.Ordinal);
+        Assert.Equal($"http://127.0.0.1:{port}/publish/", failure.Proxy.ToString());
+        Assert.False(ex.IsUncertain);
+        var counted = Assert.Single(failures.GetMeasurementSnapshot());
+        Assert.Equal("failed", counted.Tags["grip.outcome"]);
+        Assert.Equal("not_connected", counted.Tags["grip.reason"]);
 
-        // The retries are observed: two OnRetry events from the resilience pipeline.
-        Assert.Equal(2, polly.GetMeasurementSnapshot().Count(m => Equals(m.Tags["event.name"], "OnRetry")));
+        // The first attempt and two retries, none of which reached a proxy.
+        var attempts = requests.GetMeasurementSnapshot();
+        Assert.Equal(3, attempts.Count);
+        Assert.All(attempts, m => Assert.Equal("not_sent", m.Tags["grip.result"]));
     }
 
     [Fact]
@@ -289,7 +307,7 @@ public class PublisherTests
         await using var bad = await FakeProxy.StartAsync();
         bad.Respond = async (_, ctx) =>
         {
-            ctx.Response.StatusCode = 500;
+            ctx.Response.StatusCode = 503;
             await ctx.Response.WriteAsync("bad proxy");
         };
         using var services = Services(new()

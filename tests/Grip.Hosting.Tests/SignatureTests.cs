@@ -18,7 +18,7 @@ public class SignatureEndpointTests
     private static readonly RSA Rsa = RSA.Create(2048);
     private static readonly string RsaPublicPem = Rsa.ExportSubjectPublicKeyInfoPem();
 
-    public static TheoryData<string> HsAttacks => ["missing", "garbage", "empty-segments", "alg-none", "alg-none-unsigned-no-dot", "wrong-key", "expired", "no-exp", "wrong-iss", "no-iss", "truncated", "tampered-payload", "rs256-with-own-key", "signature-stripped"];
+    public static TheoryData<string> HsAttacks => ["missing", "garbage", "empty-segments", "alg-none", "alg-none-unsigned-no-dot", "wrong-key", "expired", "no-exp", "wrong-iss", "no-iss", "truncated", "tampered-payload", "rs256-with-own-key", "signature-stripped", "exp-string", "exp-numeric-string", "exp-null", "exp-object", "exp-bool", "exp-array", "exp-huge", "crit-unknown", "crit-empty-list", "crit-not-a-list", "crit-names-a-standard-header", "crit-b64"];
 
     private static string Forge(string attack, GripTestHost host)
     {
@@ -46,6 +46,23 @@ public class SignatureEndpointTests
             case "signature-stripped":
                 string[] p = host.ValidSig().Split('.');
                 return p[0] + "." + p[1] + ".";
+
+            // RFC 7519 §4.1.4: exp is a NumericDate (a JSON number); anything else is refused, even a
+            // numeric string some libraries coerce.
+            case "exp-string": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":"tomorrow"}""");
+            case "exp-numeric-string": return Jwt.Hs256(GripTestHost.Key, $$"""{"iss":"pushpin","exp":"{{now + 3600}}"}""");
+            case "exp-null": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":null}""");
+            case "exp-object": return Jwt.Hs256(GripTestHost.Key, $$$"""{"iss":"pushpin","exp":{"v":{{{now + 3600}}}}}""");
+            case "exp-bool": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":true}""");
+            case "exp-array": return Jwt.Hs256(GripTestHost.Key, $$"""{"iss":"pushpin","exp":[{{now + 3600}}]}""");
+            case "exp-huge": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":1e400}""");
+
+            // RFC 7515 §4.1.11: a crit extension the recipient does not understand makes the JWS invalid.
+            case "crit-unknown": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["exp-v2"],"exp-v2":1}""");
+            case "crit-empty-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":[]}""");
+            case "crit-not-a-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":"exp-v2","exp-v2":1}""");
+            case "crit-names-a-standard-header": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["alg"]}""");
+            case "crit-b64": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["b64"],"b64":false}""");
             default: throw new ArgumentOutOfRangeException(nameof(attack));
         }
     }

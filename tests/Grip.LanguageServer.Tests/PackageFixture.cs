@@ -1,49 +1,38 @@
-using System.Diagnostics;
 using System.IO.Compression;
+using Grip.Tests.Packaging;
 
 namespace Grip.LanguageServer.Tests;
 
 /// <summary>
 /// Packs src/Grip.Abstractions once for the test class into a temporary folder feed (what users
-/// install), and checks the generator and the code fixes are inside under analyzers/dotnet/cs.
+/// install; tests/Shared/PackageFeed.cs), and checks the generator and the code fixes are inside under
+/// analyzers/dotnet/cs.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
-    private readonly PackagedAnalyzersInCsharpLsTests.TempDirectory _directory = new();
+    private PackageFeed? _feed;
 
-    public string Feed => Path.Combine(_directory.Path, "feed");
+    public string Feed => Packages.Directory;
 
-    public string Version { get; private set; } = "";
+    public PackageFeed Packages => _feed ?? throw new InvalidOperationException("not packed yet");
 
-    public TimeSpan PackTime { get; private set; }
+    public string Version => Packages.Version;
+
+    public TimeSpan PackTime => Packages.PackTime;
 
     public async Task InitializeAsync()
     {
-        string root = PackagedAnalyzersInCsharpLsTests.RepositoryRoot();
-        Directory.CreateDirectory(Feed);
-        var timer = Stopwatch.StartNew();
-        await PackagedAnalyzersInCsharpLsTests.Run(
-            "dotnet",
-            ["pack", Path.Combine(root, "src", "Grip.Abstractions"), "-c", "Release", "-o", Feed, "-nodeReuse:false", "--nologo"],
-            root,
-            TimeSpan.FromMinutes(9));
-        PackTime = timer.Elapsed;
-
-        string nupkg = Directory.GetFiles(Feed, "Grip.Abstractions.*.nupkg").Single();
-        using (var zip = ZipFile.OpenRead(nupkg))
-        {
-            var entries = zip.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("analyzers/dotnet/cs/Grip.Generators.dll", entries);
-            Assert.Contains("analyzers/dotnet/cs/Grip.CodeFixes.dll", entries);
-            Assert.Contains("lib/net10.0/Grip.Abstractions.dll", entries);
-        }
-
-        Version = Path.GetFileNameWithoutExtension(nupkg)["Grip.Abstractions.".Length..];
+        _feed = await PackageFeed.PackAsync(["src/Grip.Abstractions/Grip.Abstractions.csproj"]);
+        using var zip = ZipFile.OpenRead(_feed.Package("Grip.Abstractions"));
+        var entries = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("analyzers/dotnet/cs/Grip.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Grip.CodeFixes.dll", entries);
+        Assert.Contains("lib/net10.0/Grip.Abstractions.dll", entries);
     }
 
     public Task DisposeAsync()
     {
-        _directory.Dispose();
+        _feed?.Dispose();
         return Task.CompletedTask;
     }
 }

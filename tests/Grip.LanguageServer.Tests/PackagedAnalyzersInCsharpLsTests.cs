@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Grip.Tests.Packaging;
 
 namespace Grip.LanguageServer.Tests;
 
@@ -43,7 +44,7 @@ public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITe
     [Fact]
     public async Task Grip_diagnostics_fixes_and_generated_code_reach_the_editor_from_the_package()
     {
-        using var work = new TempDirectory();
+        using var work = new TempDirectory("grip-lsp-");
         output.WriteLine($"packed Grip.Abstractions {package.Version} in {package.PackTime.TotalSeconds:F1} s");
         var timer = Stopwatch.StartNew();
         string consumer = await CreateConsumerAsync(work.Path, Handler);
@@ -143,7 +144,7 @@ public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITe
         // docs/editor.md: GRIP0012 is configurable, GRIP errors are not. A command-line build of a
         // consumer of the packed package is the judge (the analyzer test harness ignores raised
         // severities).
-        using var work = new TempDirectory();
+        using var work = new TempDirectory("grip-lsp-");
         string consumer = await CreateConsumerAsync(work.Path, """
             using System.Threading.Tasks;
             using Grip;
@@ -192,23 +193,9 @@ public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITe
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{package.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="Grip.*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), package.Packages.NuGetConfig());
         // The consumer lives under /tmp, far from the repository's build rules; be explicit anyway.
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
+        Dotnet.IsolateFromParentBuildFiles(consumer);
         File.WriteAllText(Path.Combine(consumer, "EchoHandler.cs"), source);
 
         await Run("dotnet", ["restore", "--nologo"], consumer, TimeSpan.FromMinutes(5), PackagesEnvironment(workPath));
@@ -216,8 +203,7 @@ public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITe
         return consumer;
     }
 
-    private static Dictionary<string, string?> PackagesEnvironment(string workPath) =>
-        new() { ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(workPath, "packages")).FullName };
+    private static Dictionary<string, string?> PackagesEnvironment(string workPath) => Dotnet.IsolatedPackages(workPath);
 
     private static void AssertNoGeneratedCodeErrors(IReadOnlyList<JsonNode> diagnostics)
     {
@@ -283,108 +269,8 @@ public sealed class PackagedAnalyzersInCsharpLsTests(PackageFixture package, ITe
         return (line, lines[line].IndexOf(context, StringComparison.Ordinal) + context.IndexOf(token, StringComparison.Ordinal));
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GripHandlers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
+    private static Dictionary<string, string?> CleanEnvironment(IDictionary<string, string?>? extra) => Dotnet.CleanEnvironment(extra);
 
-        throw new InvalidOperationException("GripHandlers.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>
-    /// The test host runs inside an MSBuild/VSTest environment; its MSBuild* variables would point
-    /// child builds (and the language server's MSBuild) at the wrong SDK pieces.
-    /// </summary>
-    private static Dictionary<string, string?> CleanEnvironment(IDictionary<string, string?>? extra)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            string key = (string)entry.Key;
-            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || key == "DOTNET_HOST_PATH")
-            {
-                environment[key] = null;
-            }
-        }
-
-        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        environment["DOTNET_NOLOGO"] = "1";
-        foreach (var pair in extra ?? new Dictionary<string, string?>())
-        {
-            environment[pair.Key] = pair.Value;
-        }
-
-        return environment;
-    }
-
-    internal static async Task<string> Run(string fileName, string[] arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null, bool expectFailure = false)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var pair in CleanEnvironment(environment))
-        {
-            if (pair.Value is null)
-            {
-                start.Environment.Remove(pair.Key);
-            }
-            else
-            {
-                start.Environment[pair.Key] = pair.Value;
-            }
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} took longer than {timeout}:\n{await stdout}\n{await stderr}");
-        }
-
-        string text = await stdout + await stderr;
-        if ((process.ExitCode != 0) != expectFailure)
-        {
-            Assert.Fail($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}");
-        }
-
-        return text;
-    }
-
-    internal sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("grip-lsp-").FullName;
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(Path, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A server child still holding a file: the OS temp cleaner takes it.
-            }
-        }
-    }
+    private static Task<string> Run(string fileName, string[] arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null, bool expectFailure = false) =>
+        Dotnet.RunAsync(fileName, arguments, workingDirectory, timeout, environment, expectFailure);
 }

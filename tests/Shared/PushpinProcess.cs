@@ -26,11 +26,25 @@ public sealed class PushpinOptions
     /// <summary>The <c>sig_key</c> (HS256 secret). A fresh random key by default, so tests never depend on <c>changeme</c>.</summary>
     public string SigKey { get; init; } = "k" + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
 
+    /// <summary>
+    /// ZeroMQ PUB endpoints (<c>tcp://127.0.0.1:port</c>) that this Pushpin, as a member of a fleet,
+    /// connects its handler's SUB socket to: <c>push_in_sub_specs</c> with <c>push_in_sub_connect=true</c>
+    /// (grip-spec §3.4). Empty (the default): the SUB socket is bound on an ipc:// path in the rundir, as usual.
+    /// </summary>
+    /// <remarks><c>port_offset</c> stays 0: Pushpin adds it to these ports too.</remarks>
+    public IReadOnlyList<string> SubscribeTo { get; init; } = [];
+
     /// <summary>Pushpin stops by itself when this process exits (default: the current test process).</summary>
     public int? OwnerProcessId { get; init; }
 
     /// <summary>How long to wait for Pushpin to come up.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A fixed client port (to restart a killed Pushpin where its clients reconnect); default a free one.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>A fixed publish port (with <see cref="HttpPort"/>); default a free one.</summary>
+    public int? PublishPort { get; init; }
 }
 
 /// <summary>
@@ -101,9 +115,14 @@ public sealed class PushpinProcess : IAsyncDisposable
 
     /// <summary>
     /// A GRIP_URL for an origin behind this proxy: publish endpoint plus <c>iss</c>/<c>key</c>, which
-    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key.
+    /// (as in js-grip) also makes <c>key</c> the Grip-Sig verify key, and <c>verify-iss</c>, so the
+    /// origin also checks the issuer of every Grip-Sig (the safe setup the README shows).
     /// </summary>
     public string GripUrl =>
+        $"{GripUrlWithoutIssuerCheck}&verify-iss={Uri.EscapeDataString(SigIssuer)}";
+
+    /// <summary>The GRIP_URL without <c>verify-iss</c>: any issuer passes (the origin warns at start-up).</summary>
+    public string GripUrlWithoutIssuerCheck =>
         $"{ControlUri.ToString().TrimEnd('/')}/?iss={Uri.EscapeDataString(SigIssuer)}&key={Uri.EscapeDataString(SigKey)}";
 
     /// <summary>The process id of the <c>pushpin</c> runner (a child of the watchdog shell this fixture started).</summary>
@@ -240,9 +259,9 @@ public sealed class PushpinProcess : IAsyncDisposable
     private static async Task<PushpinProcess> StartOnceAsync(PushpinOptions options, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("pp-");
-        int httpPort = GetFreePort();
-        int publishPort = GetFreePort();
-        while (publishPort == httpPort)
+        int httpPort = options.HttpPort ?? GetFreePort();
+        int publishPort = options.PublishPort ?? GetFreePort();
+        while (publishPort == httpPort && options.PublishPort is null)
         {
             publishPort = GetFreePort();
         }
@@ -300,6 +319,11 @@ public sealed class PushpinProcess : IAsyncDisposable
         string prefix = "p" + Path.GetFileName(dir).Replace("pp-", string.Empty, StringComparison.Ordinal) + "-";
         string port = httpPort.ToString(CultureInfo.InvariantCulture);
         string publish = publishPort.ToString(CultureInfo.InvariantCulture);
+
+        // A fleet member connects its SUB socket to the publishers' PUB sockets (grip-spec §3.4).
+        string subSpecs = options.SubscribeTo.Count == 0
+            ? "push_in_sub_specs=ipc://{rundir}/{ipc_prefix}push-in-sub"
+            : "push_in_sub_specs=" + string.Join(',', options.SubscribeTo) + "\npush_in_sub_connect=true";
         string config = $$"""
             [global]
             include=/usr/lib/pushpin/internal.conf
@@ -327,7 +351,7 @@ public sealed class PushpinProcess : IAsyncDisposable
 
             [handler]
             push_in_spec=ipc://{rundir}/{ipc_prefix}push-in
-            push_in_sub_specs=ipc://{rundir}/{ipc_prefix}push-in-sub
+            {{subSpecs}}
             push_in_http_addr=127.0.0.1
             push_in_http_port={{publish}}
             stats_spec=ipc://{rundir}/{ipc_prefix}stats

@@ -27,6 +27,8 @@ public class HostingBenchmarks
     private WebApplication _unsignedApp = null!;
     private RequestDelegate _signed = null!;
     private RequestDelegate _unsigned = null!;
+    private WebApplication _unsignedNoTimeoutApp = null!;
+    private RequestDelegate _unsignedNoTimeout = null!;
     private string _sig = null!;
     private string[] _freshSigs = null!;
     private int _next;
@@ -37,6 +39,7 @@ public class HostingBenchmarks
     {
         (_signedApp, _signed) = Build(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key + "&verify-iss=pushpin" });
         (_unsignedApp, _unsigned) = Build(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/", ["Grip:AllowUnsignedRequests"] = "true" });
+        (_unsignedNoTimeoutApp, _unsignedNoTimeout) = Build(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/", ["Grip:AllowUnsignedRequests"] = "true", ["Grip:HandlerTimeout"] = "off" });
         _services = _signedApp.Services;
         long exp = DateTimeOffset.UtcNow.AddHours(10).ToUnixTimeSeconds();
         _sig = Hs256(Key, $"{{\"exp\":{exp},\"iss\":\"pushpin\"}}");
@@ -50,6 +53,7 @@ public class HostingBenchmarks
     {
         await _signedApp.DisposeAsync();
         await _unsignedApp.DisposeAsync();
+        await _unsignedNoTimeoutApp.DisposeAsync();
     }
 
     [Benchmark(Baseline = true)]
@@ -65,6 +69,10 @@ public class HostingBenchmarks
 
     [Benchmark]
     public Task Endpoint_Unsigned() => _unsigned(NewContext(null));
+
+    /// <summary>The same with <c>Grip:HandlerTimeout=off</c>: what the default handler timeout costs a request.</summary>
+    [Benchmark]
+    public Task Endpoint_Unsigned_NoHandlerTimeout() => _unsignedNoTimeout(NewContext(null));
 
     /// <summary>Pushpin's token repeats within one second (claims are exp and iss only): the common case under load.</summary>
     [Benchmark]

@@ -208,7 +208,8 @@ public static class GripUrl
     {
         int q = url.IndexOf('?', StringComparison.Ordinal);
         string head = q < 0 ? url : url[..q] + "?…";
-        int at = head.IndexOf('@', StringComparison.Ordinal);
+        // The last '@': in a malformed URL the password itself may contain an unescaped '@'.
+        int at = head.LastIndexOf('@');
         int scheme = head.IndexOf("://", StringComparison.Ordinal);
         return at > 0 && scheme >= 0 && at > scheme ? head[..(scheme + 3)] + "…@" + head[(at + 1)..] : head;
     }

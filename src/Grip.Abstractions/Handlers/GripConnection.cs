@@ -96,7 +96,28 @@ public sealed class GripConnection : IDisposable
     /// <summary>Exceptions thrown by handlers during this batch; the dispatcher records them for logging.</summary>
     public IReadOnlyList<Exception> Faults => (IReadOnlyList<Exception>?)_faults ?? [];
 
+    /// <summary>
+    /// Why the framework itself ended this connection in this batch, when it did (the response would
+    /// have crossed a proxy limit, a control frame broke RFC 6455, a handler timed out); <see langword="null"/>
+    /// otherwise. The host logs it with the connection id (docs/lifecycle.md).
+    /// </summary>
+    public GripFrameworkClose? FrameworkClose { get; private set; }
+
+    /// <summary>
+    /// Whether a write was refused because the response would have crossed
+    /// <see cref="GripLimits.MaxResponseBodyBytes"/> (less the room kept for the closing CLOSE).
+    /// </summary>
+    internal bool ResponseLimitReached { get; private set; }
+
+    /// <summary>
+    /// The room every write except the closing one leaves free at the end of the response: a CLOSE
+    /// with a code and the longest reason (125 bytes of payload), so the framework can always end
+    /// the connection with a close code, whatever handlers and automatic answers wrote before.
+    /// </summary>
+    internal static readonly int CloseReserveBytes = WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Close, 2 + CloseCodes.MaxReasonBytes);
+
     private List<Exception>? _faults;
+    private int _abandoned;
 
     /// <summary>Chooses one of the subprotocols the client offered; the proxy returns it in the handshake.</summary>
     /// <exception cref="ArgumentException">The client did not offer <paramref name="protocol"/>.</exception>
@@ -222,7 +243,7 @@ public sealed class GripConnection : IDisposable
             length += Encoding.UTF8.GetBytes(reason, payload[2..]);
         }
 
-        AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, payload[..length]);
+        AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, payload[..length], closing: true);
         IsClosing = true;
     }
 
@@ -230,7 +251,7 @@ public sealed class GripConnection : IDisposable
     public void Disconnect()
     {
         EnsureWritable();
-        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Disconnect, 0));
+        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Disconnect, 0), closing: true);
         WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Disconnect);
         IsClosing = true;
     }
@@ -330,7 +351,11 @@ public sealed class GripConnection : IDisposable
 
         if (closePayload.Length >= 2)
         {
-            AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, closePayload[..2]);
+            // RFC 6455 §5.5.1: echo the code received. A code no endpoint may send (1005, 1006,
+            // 1015, 0-999, ...) cannot be echoed: answer 1002 (protocol error) instead.
+            int code = (closePayload[0] << 8) | closePayload[1];
+            ReadOnlySpan<byte> echo = CloseCodes.IsValidToSend(code) ? closePayload[..2] : [CloseCodes.ProtocolError >> 8, CloseCodes.ProtocolError & 0xff];
+            AppendEvent(WebSocketEventType.Close, ReadOnlySpan<byte>.Empty, echo, closing: true);
         }
         else
         {
@@ -355,6 +380,43 @@ public sealed class GripConnection : IDisposable
 
     internal void RecordFault(Exception exception) => (_faults ??= []).Add(exception);
 
+    /// <summary>
+    /// Whether the automatic PONG for a PING with <paramref name="payloadLength"/> bytes fits the
+    /// response and still leaves room for the closing CLOSE.
+    /// </summary>
+    internal bool CanWritePong(int payloadLength) =>
+        !ResponseLimitReached && _events.WrittenCount + WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Pong, payloadLength) <= GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
+
+    /// <summary>The framework ends the connection with a close code of its own (it always fits: see <see cref="CloseReserveBytes"/>).</summary>
+    internal void CloseByFramework(GripFrameworkClose reason)
+    {
+        FrameworkClose ??= reason;
+        if (!IsClosing)
+        {
+            Close(reason.Code, reason.Reason);
+        }
+    }
+
+    /// <summary>
+    /// A handler did not finish in time: the host answers without this connection's buffer (a late
+    /// handler may still write to it), so its pooled buffers are not returned to the pool on
+    /// <see cref="Dispose"/> but left to the garbage collector, and later writes throw.
+    /// </summary>
+    /// <returns><see langword="false"/> when it was already abandoned.</returns>
+    internal bool Abandon(GripFrameworkClose reason)
+    {
+        if (Interlocked.Exchange(ref _abandoned, 1) != 0)
+        {
+            return false;
+        }
+
+        FrameworkClose = reason;
+        return true;
+    }
+
+    /// <summary>Whether the host gave up waiting for this connection's handler (<see cref="Abandon"/>).</summary>
+    internal bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
+
     internal void WritePong(ReadOnlySpan<byte> payload) => WriteFrame(WebSocketEventType.Pong, payload);
 
     /// <inheritdoc />
@@ -366,6 +428,13 @@ public sealed class GripConnection : IDisposable
         }
 
         _disposed = true;
+        if (IsAbandoned)
+        {
+            // A timed-out handler may still be running and writing into these buffers: returning
+            // them to the shared pool would let it write into another request's response.
+            return;
+        }
+
         _json?.Dispose();
         _messageJson?.Dispose();
         _scratch?.Dispose();
@@ -405,18 +474,25 @@ public sealed class GripConnection : IDisposable
         }
     }
 
-    private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload)
+    private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload, bool closing = false)
     {
-        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length));
+        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length), closing);
         WebSocketEventWriter.WriteEvent(_events, type, prefix, payload);
     }
 
-    private void CheckBodyLimit(int additional)
+    /// <summary>
+    /// Refuses a write that would take the response over <see cref="GripLimits.MaxResponseBodyBytes"/>.
+    /// Every write but the closing one (CLOSE, DISCONNECT) must also leave <see cref="CloseReserveBytes"/>
+    /// free, so a connection can always be closed with a code.
+    /// </summary>
+    private void CheckBodyLimit(int additional, bool closing = false)
     {
-        if (_events.WrittenCount + additional > GripLimits.MaxResponseBodyBytes)
+        int limit = closing ? GripLimits.MaxResponseBodyBytes : GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
+        if (_events.WrittenCount + additional > limit)
         {
+            ResponseLimitReached = true;
             throw new GripLimitExceededException(
-                $"The response to the proxy would be {_events.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes. Publish large or many messages instead.");
+                $"The response to the proxy would be {_events.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes ({CloseReserveBytes} of them are kept for the closing CLOSE). Publish large or many messages instead.");
         }
     }
 
@@ -437,7 +513,7 @@ public sealed class GripConnection : IDisposable
 
     private void EnsureWritable()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed || IsAbandoned, this);
         if (IsClosing)
         {
             throw new InvalidOperationException($"Connection {Id} is closing: nothing more can be sent to it in this batch.");

@@ -8,7 +8,8 @@ namespace Grip;
 /// <list type="bullet">
 /// <item>OPEN: the connection is accepted unless <c>[OnOpen]</c> rejects it; an exception rejects it with 500.</item>
 /// <item>TEXT/BINARY: routed to <c>[OnMessage]</c>; an exception closes the connection with 1011.</item>
-/// <item>PING: answered with a PONG echoing the payload, no user code.</item>
+/// <item>PING: answered with a PONG echoing the payload, no user code; a PING over 125 bytes closes with 1002.</item>
+/// <item>A batch whose answers would cross Pushpin's response limit is answered up to an event boundary and closed with 1009.</item>
 /// <item>CLOSE: <c>[OnClose]</c> runs, then the close is echoed. DISCONNECT: <c>[OnClose]</c> runs.</item>
 /// <item>Events after a close in the same batch are ignored, as Pushpin does.</item>
 /// </list>
@@ -18,6 +19,9 @@ public static class GripDispatcher
 {
     /// <summary>The reason sent with close code 1011 when a handler throws: exception text never reaches a client.</summary>
     public const string InternalErrorReason = "Internal server error";
+
+    /// <summary>The largest payload of a control frame (RFC 6455 §5.5).</summary>
+    private const int MaxControlPayloadBytes = 125;
 
     /// <summary>Runs one batch through the lifecycle.</summary>
     /// <exception cref="WebSocketFormatException">The batch is malformed; it is checked whole before any handler runs.</exception>
@@ -77,6 +81,20 @@ public static class GripDispatcher
 
     private static void OnMessageFault(GripConnection connection, Exception exception)
     {
+        if (connection.IsAbandoned)
+        {
+            // The host stopped waiting (handler timeout) and answered already.
+            return;
+        }
+
+        if (exception is GripLimitExceededException && connection.ResponseLimitReached)
+        {
+            // The batch asked for more answers than one response can carry: not a bug in the
+            // handler, so no fault; end the connection with a code rather than let Pushpin drop it.
+            connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
+            return;
+        }
+
         connection.RecordFault(exception);
         if (!connection.IsClosing)
         {
@@ -112,8 +130,15 @@ public static class GripDispatcher
                 break;
             }
 
-            if (connection.IsClosing || connection.IsRejected)
+            if (connection.IsClosing || connection.IsRejected || connection.IsAbandoned)
             {
+                break;
+            }
+
+            if (connection.ResponseLimitReached)
+            {
+                // A handler caught the limit exception and returned: stop at this event boundary.
+                connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
                 break;
             }
 
@@ -138,6 +163,11 @@ public static class GripDispatcher
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
                             GripActivities.Fail(span, ex);
+                            if (connection.IsAbandoned)
+                            {
+                                return;
+                            }
+
                             connection.RecordFault(ex);
                             connection.DiscardEvents();
                             connection.RejectInternal();
@@ -147,6 +177,11 @@ public static class GripDispatcher
                         {
                             span?.Dispose();
                         }
+                    }
+
+                    if (connection.IsAbandoned)
+                    {
+                        return;
                     }
 
                     if (connection.IsRejected)
@@ -181,11 +216,30 @@ public static class GripDispatcher
                 }
 
                 case WebSocketEventType.Ping:
-                    connection.WritePong(e.Content.Span);
+                    if (e.Content.Length > MaxControlPayloadBytes)
+                    {
+                        // RFC 6455 §5.5: no control frame carries more than 125 bytes, so no PONG can
+                        // echo this one; §7.4.1: a protocol error closes with 1002.
+                        connection.CloseByFramework(GripFrameworkClose.ControlFrameTooLarge);
+                    }
+                    else if (!connection.CanWritePong(e.Content.Length))
+                    {
+                        connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
+                    }
+                    else
+                    {
+                        connection.WritePong(e.Content.Span);
+                    }
+
                     break;
 
                 case WebSocketEventType.Close:
                     await RunCloseAsync(connection, invoker, handler, e.GetCloseStatus(), cancellationToken).ConfigureAwait(false);
+                    if (connection.IsAbandoned)
+                    {
+                        return;
+                    }
+
                     connection.WriteCloseEcho(e.Content.Span);
                     break;
 

@@ -106,18 +106,20 @@ public sealed class PublishItem
     public void WriteTo(Utf8JsonWriter writer) => WriteTo(writer, channelPrefix: null);
 
     /// <summary>Validates the item and writes it as a JSON object, with <paramref name="channelPrefix"/> before the channel name.</summary>
-    public void WriteTo(Utf8JsonWriter writer, string? channelPrefix)
+    public void WriteTo(Utf8JsonWriter writer, string? channelPrefix) => WriteTo(writer, channelPrefix, writeChannel: true);
+
+    /// <summary>
+    /// Validates the item and writes it as a JSON object; without <c>channel</c> when
+    /// <paramref name="writeChannel"/> is false (a ZeroMQ publish carries the channel in a frame of its own, grip-spec §3.4).
+    /// </summary>
+    internal void WriteTo(Utf8JsonWriter writer, string? channelPrefix, bool writeChannel)
     {
         ArgumentNullException.ThrowIfNull(writer);
         Validate();
         writer.WriteStartObject();
-        if (string.IsNullOrEmpty(channelPrefix))
+        if (writeChannel)
         {
-            writer.WriteString("channel"u8, Channel);
-        }
-        else
-        {
-            writer.WriteString("channel"u8, string.Concat(channelPrefix, Channel));
+            writer.WriteString("channel"u8, string.IsNullOrEmpty(channelPrefix) ? Channel : string.Concat(channelPrefix, Channel));
         }
 
         if (Id is not null)

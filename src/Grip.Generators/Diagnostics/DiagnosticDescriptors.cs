@@ -7,7 +7,16 @@ internal static class DiagnosticDescriptors
 {
     public const string Category = "GripHandlers";
 
-    private const string HelpLinkFormat = "https://example.invalid/griphandlers/blob/main/docs/diagnostics/{0}.md";
+    /// <summary>
+    /// The help link of a diagnostic: its page, <c>docs/diagnostics/GRIPnnnn.md</c>, under the project's
+    /// public base URL (the MSBuild property <c>GripPublicBaseUrl</c>, stamped into
+    /// <see cref="GripBuildInfo"/> when this assembly is built). <see langword="null"/> while the project
+    /// has no public host: a link must never point at a host that does not exist, so the diagnostic
+    /// then carries none (Roslyn reports an empty <c>HelpLinkUri</c>) and the Grip.Abstractions package
+    /// README lists every id with its fix instead.
+    /// </summary>
+    internal static string? HelpLink(string id) =>
+        GripBuildInfo.PublicBaseUrl.Length == 0 ? null : GripBuildInfo.PublicBaseUrl + "/docs/diagnostics/" + id + ".md";
 
     public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
         DiagnosticIds.GRIP0001_UnsupportedParameter,
@@ -83,7 +92,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "An [OnMessage] method without a message parameter is usually a mistake: the message content is lost.",
-        helpLinkUri: string.Format(System.Globalization.CultureInfo.InvariantCulture, HelpLinkFormat, DiagnosticIds.GRIP0012_NoMessageParameter));
+        helpLinkUri: HelpLink(DiagnosticIds.GRIP0012_NoMessageParameter));
 
     public static readonly DiagnosticDescriptor AmbiguousConstructor = Error(
         DiagnosticIds.GRIP0013_AmbiguousConstructor,
@@ -105,7 +114,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "An unexpected failure inside the generator. The handler gets a fallback that throws at run time.",
-        helpLinkUri: string.Format(System.Globalization.CultureInfo.InvariantCulture, HelpLinkFormat, DiagnosticIds.GRIP0099_InternalError));
+        helpLinkUri: HelpLink(DiagnosticIds.GRIP0099_InternalError));
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(
@@ -116,6 +125,6 @@ internal static class DiagnosticDescriptors
             DiagnosticSeverity.Error,
             isEnabledByDefault: true,
             description: description,
-            helpLinkUri: string.Format(System.Globalization.CultureInfo.InvariantCulture, HelpLinkFormat, id),
+            helpLinkUri: HelpLink(id),
             customTags: WellKnownDiagnosticTags.NotConfigurable);
 }

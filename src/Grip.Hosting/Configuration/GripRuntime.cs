@@ -18,6 +18,7 @@ internal sealed class GripRuntime
         }
 
         Targets = resolved.Targets;
+        ZeroMqTargets = resolved.ZeroMqTargets;
         var verifyKeys = resolved.VerifyKeys;
         if (developmentProxy is { IsActive: true })
         {
@@ -26,17 +27,40 @@ internal sealed class GripRuntime
             verifyKeys = [.. verifyKeys, (GripSecurityKeys.Create("base64:" + Convert.ToBase64String(proxy.SignatureKey)), proxy.SignatureIssuer)];
         }
 
+        var withoutIssuer = new List<(int, string)>();
+        for (int i = 0; i < resolved.VerifyKeys.Count; i++)
+        {
+            if (resolved.VerifyKeys[i].Issuer is null)
+            {
+                withoutIssuer.Add((i, resolved.VerifyKeySources[i]));
+            }
+        }
+
+        KeysWithoutIssuer = withoutIssuer;
         Verifier = new GripSignatureVerifier(verifyKeys, timeProvider, Options.SignatureClockSkew);
         TimeProvider = timeProvider;
     }
 
     public GripOptions Options { get; }
 
+    /// <summary>Proxies published to over HTTP.</summary>
     public IReadOnlyList<GripPublishTarget> Targets { get; }
+
+    /// <summary>ZeroMQ PUB sockets published through (a fleet of Pushpins connects to each).</summary>
+    public IReadOnlyList<GripZeroMqTarget> ZeroMqTargets { get; }
+
+    /// <summary>Whether any publish destination is configured, over HTTP or ZeroMQ.</summary>
+    public bool HasPublishTargets => Targets.Count > 0 || ZeroMqTargets.Count > 0;
 
     public GripSignatureVerifier Verifier { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Configured verify keys that check no <c>iss</c> (index and where they were configured), for the start-up warning.</summary>
+    public IReadOnlyList<(int Index, string Source)> KeysWithoutIssuer { get; }
+
+    /// <summary>Set once the start-up warnings were logged (several MapGripHandler calls log them once).</summary>
+    public int StartupWarningsLogged;
 
     /// <summary>Fails when handlers would be served neither verified nor explicitly unverified.</summary>
     public void EnsureCanServeHandlers()

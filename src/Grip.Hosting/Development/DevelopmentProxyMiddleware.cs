@@ -1,3 +1,4 @@
+using Grip.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -110,7 +111,7 @@ internal sealed partial class DevelopmentProxyMiddleware(
         {
             if (response.StatusCode == 200 && response.ContentType == "application/websocket-events")
             {
-                LogHandshakeFailed(logger, id, problem ?? "invalid response");
+                LogHandshakeFailed(logger, id, GripLogText.Escape(problem ?? "invalid response")!);
                 await WriteBadGatewayAsync(context).ConfigureAwait(false);
                 return;
             }
@@ -140,7 +141,8 @@ internal sealed partial class DevelopmentProxyMiddleware(
 
         var accept = new WebSocketAcceptContext { SubProtocol = DevelopmentProxySession.GetSubprotocol(response) };
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
-        LogAccepted(logger, id, context.Request.Path);
+        string path = GripLogText.Escape(context.Request.Path.Value ?? string.Empty)!;
+        LogAccepted(logger, id, path);
         await session.RunAsync(socket, response, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -191,7 +193,7 @@ internal sealed partial class DevelopmentProxyMiddleware(
     }
 
     [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Development proxy: connection {ConnectionId} opened on {Path}.")]
-    private static partial void LogAccepted(ILogger logger, string connectionId, PathString path);
+    private static partial void LogAccepted(ILogger logger, string connectionId, string path);
 
     [LoggerMessage(EventId = 9021, Level = LogLevel.Information, Message = "Development proxy: connection {ConnectionId} rejected by the origin with {StatusCode}.")]
     private static partial void LogRejected(ILogger logger, string connectionId, int statusCode);

@@ -1,3 +1,4 @@
+using Grip.Diagnostics;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -248,9 +249,10 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
     {
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            string subscriptionList = string.Join(',', subscription);
-            string messageList = string.Join(',', message);
-            LogContentFilterMismatch(_logger, Id, channel, subscriptionList, messageList);
+            string safeChannel = GripLogText.Escape(channel)!;
+            string subscriptionList = GripLogText.Escape(string.Join(',', subscription))!;
+            string messageList = GripLogText.Escape(string.Join(',', message))!;
+            LogContentFilterMismatch(_logger, Id, safeChannel, subscriptionList, messageList);
         }
     }
 
@@ -277,7 +279,7 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
             if (!ok)
             {
-                LogContentFilterFailed(_logger, Id, channel, filter, error!);
+                LogContentFilterFailed(_logger, Id, GripLogText.Escape(channel)!, GripLogText.Escape(filter)!, GripLogText.Escape(error)!);
                 return false;
             }
         }
@@ -589,7 +591,7 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
         if (response.ContentType != "application/websocket-events")
         {
-            LogBadContentType(_logger, Id, response.ContentType ?? "(none)");
+            LogBadContentType(_logger, Id, GripLogText.Escape(response.ContentType ?? "(none)")!);
             AbortClient();
             return;
         }
@@ -748,7 +750,7 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
         if (error is not null)
         {
             // Pushpin 1.36 never acknowledges the request and drops the client 8 s later.
-            LogInvalidControl(_logger, Id, error);
+            LogInvalidControl(_logger, Id, GripLogText.Escape(error)!);
             _ = Task.Delay(TimeSpan.FromSeconds(8), CancellationToken.None).ContinueWith(_ => AbortClient(), TaskScheduler.Default);
         }
     }
@@ -788,7 +790,7 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
                 {
                     if (!_subscriptions.ContainsKey(channel) && _subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
                     {
-                        LogTooManySubscriptions(_logger, Id, channel);
+                        LogTooManySubscriptions(_logger, Id, GripLogText.Escape(channel)!);
                         return null;
                     }
 

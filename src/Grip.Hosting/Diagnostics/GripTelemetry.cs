@@ -31,9 +31,13 @@ internal sealed class GripMetrics
         Disconnects = meter.CreateCounter<long>("grip.connections.disconnected", "{connection}", "Connections that vanished (DISCONNECT) or were dropped by the origin.");
         Rejects = meter.CreateCounter<long>("grip.requests.rejected", "{request}", "Requests or handshakes refused, by reason.");
         HandlerFaults = meter.CreateCounter<long>("grip.handler.faults", "{exception}", "Exceptions thrown by handler methods.");
-        PublishDuration = meter.CreateHistogram<double>("grip.publish.duration", "s", "Time to publish to one proxy, retries included.");
-        PublishFailures = meter.CreateCounter<long>("grip.publish.failures", "{publish}", "Publishes that failed at a proxy after retries.");
+        PublishDuration = meter.CreateHistogram<double>("grip.publish.duration", "s", "Time from a publish call to its outcome at one proxy (queue, retries and answer included).");
+        PublishFailures = meter.CreateCounter<long>("grip.publish.failures", "{publish}", "Publishes that did not succeed at a proxy, by outcome (failed, unknown) and reason.");
+        PublishUnknown = meter.CreateCounter<long>("grip.publish.unknown", "{publish}", "Publishes whose outcome at a proxy is unknown: sent, but no answer (they may have been published; not re-sent unless at-least-once).");
         PublishItems = meter.CreateCounter<long>("grip.publish.items", "{item}", "Items published (counted once per proxy that accepted them).");
+        PublishRequests = meter.CreateCounter<long>("grip.publish.requests", "{request}", "Publish requests sent to a proxy, by result (delivered, not_sent, rejected, unknown).");
+        PublishBatchSize = meter.CreateHistogram<int>("grip.publish.batch.size", "{publish}", "Publishes carried by one request (coalescing).");
+        PublishQueued = meter.CreateUpDownCounter<long>("grip.publish.pending", "{publish}", "Publishes waiting for a proxy (queued or in an unanswered request).");
     }
 
     public Counter<long> Events { get; }
@@ -58,5 +62,13 @@ internal sealed class GripMetrics
 
     public Counter<long> PublishFailures { get; }
 
+    public Counter<long> PublishUnknown { get; }
+
     public Counter<long> PublishItems { get; }
+
+    public Counter<long> PublishRequests { get; }
+
+    public Histogram<int> PublishBatchSize { get; }
+
+    public UpDownCounter<long> PublishQueued { get; }
 }

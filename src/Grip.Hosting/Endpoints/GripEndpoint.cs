@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using Grip.Diagnostics;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Security;
 using Grip.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -25,6 +27,13 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
     private static readonly StringValues ContentTypeValue = new(ContentType);
     private static readonly StringValues GripExtension = new("grip");
 
+    /// <summary>
+    /// How long one batch may take before the connection is closed with 1011 (rejected with 500 while
+    /// opening); <see langword="null"/> waits for ever. From <see cref="GripOptions.HandlerTimeout"/>,
+    /// or per endpoint with <c>WithGripHandlerTimeout</c>.
+    /// </summary>
+    public TimeSpan? HandlerTimeout { get; set; } = runtime.Options.HandlerTimeout;
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -39,7 +48,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             var (status, reason) = await runtime.Verifier.VerifyAsync(sig).ConfigureAwait(false);
             if (status != GripSignatureStatus.Valid)
             {
-                Log.SignatureRejected(logger, reason ?? "invalid", request.Path.Value ?? string.Empty);
+                Log.SignatureRejected(logger, reason ?? "invalid", SafePath(request));
                 await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Grip-Sig missing or invalid.", "signature", log: false).ConfigureAwait(false);
                 return;
             }
@@ -79,11 +88,36 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             return;
         }
 
+        // The body comes from the proxy: its signature was checked above (or unsigned requests were
+        // allowed on purpose). A proxy under load may send it slowly, and Kestrel's minimum body data
+        // rate (240 B/s after a 5 s grace) would then abort the request, and with it the client's
+        // WebSocket: the fan-out harness saw 993 of 1,000 connections dropped that way
+        // (docs/performance.md). The size limit above still applies.
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } bodyRate)
+        {
+            bodyRate.MinDataRate = null;
+        }
+
         byte[]? rented = null;
         try
         {
             int length;
-            (rented, length) = await ReadBodyAsync(request, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                (rented, length) = await ReadBodyAsync(request, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // A body the server refused to finish reading (cut short, or a limit of the server):
+                // answered with its status and counted, not left to surface as an unhandled exception.
+                if (!context.Response.HasStarted)
+                {
+                    await RefuseAsync(context, ex.StatusCode, "The request body could not be read: " + ex.Message, "body-unreadable").ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             if (length < 0)
             {
                 await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body is over the limit of {max} bytes.", "too-large").ConfigureAwait(false);
@@ -96,12 +130,30 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             // 5. Dispatch.
             using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null);
             long start = Stopwatch.GetTimestamp();
+            TimeSpan? timeout = HandlerTimeout;
+            using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             try
             {
                 using (var dispatch = GripTelemetry.ActivitySource.StartActivity("grip.dispatch", ActivityKind.Internal))
                 {
                     dispatch?.SetTag("grip.handler", HandlerName);
-                    await THandler.DispatchAsync(connection, body, context.RequestAborted).ConfigureAwait(false);
+                    var pending = THandler.DispatchAsync(connection, body, timeoutSource?.Token ?? context.RequestAborted);
+                    if (pending.IsCompleted || timeout is not { } limit)
+                    {
+                        await pending.ConfigureAwait(false);
+                    }
+                    else if (pending.AsTask() is var running && !await CompletesWithinAsync(running, limit, context.RequestAborted).ConfigureAwait(false))
+                    {
+                        // The handler is still running: answer without it. Its buffers and the request body
+                        // it may still read stay with it (the GC takes them, not the shared pool).
+                        if (connection.Abandon(GripFrameworkClose.HandlerTimeout))
+                        {
+                            rented = null;
+                            await timeoutSource!.CancelAsync().ConfigureAwait(false);
+                            await AnswerTimeoutAsync(context, connection, running, limit, start).ConfigureAwait(false);
+                            return;
+                        }
+                    }
                 }
             }
             catch (WebSocketFormatException ex)
@@ -123,14 +175,20 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             foreach (var fault in connection.Faults)
             {
                 metrics.HandlerFaults.Add(1, new KeyValuePair<string, object?>("grip.handler", HandlerName));
-                Log.HandlerFault(logger, fault, HandlerName, connectionId);
+                Log.HandlerFault(logger, fault, HandlerName, GripLogText.Escape(connectionId)!);
+            }
+
+            if (connection.FrameworkClose is { } frameworkClose)
+            {
+                metrics.Closes.Add(1, new KeyValuePair<string, object?>("grip.close.initiator", "origin"), new KeyValuePair<string, object?>("grip.close.reason", frameworkClose.Kind));
+                Log.FrameworkClosed(logger, GripLogText.Escape(connectionId)!, frameworkClose.Code, frameworkClose.Kind, frameworkClose.Reason);
             }
 
             // 6. The response.
             await WriteResponseAsync(context, connection).ConfigureAwait(false);
             if (eventCount >= 0)
             {
-                Log.BatchDispatched(logger, connectionId, eventCount, HandlerName, connection.ResponseEvents.Length);
+                Log.BatchDispatched(logger, GripLogText.Escape(connectionId)!, eventCount, HandlerName, connection.ResponseEvents.Length);
             }
         }
         finally
@@ -282,7 +340,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             if (connection.IsRejected)
             {
                 metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", connection.Faults.Count > 0 ? "handler-error" : "handler"));
-                Log.ConnectionRejected(logger, connection.Id, HandlerName, connection.RejectStatusCode!.Value);
+                Log.ConnectionRejected(logger, GripLogText.Escape(connection.Id)!, HandlerName, connection.RejectStatusCode!.Value);
             }
             else
             {
@@ -354,13 +412,95 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         await response.Body.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>The request path for a log line: client text, so escaped and bounded (docs/security.md).</summary>
+    private static string SafePath(HttpRequest request) => GripLogText.Escape(request.Path.Value ?? string.Empty)!;
+
+    /// <summary>Waits for <paramref name="dispatch"/> at most <paramref name="timeout"/>; a request abort still propagates.</summary>
+    private async Task<bool> CompletesWithinAsync(Task dispatch, TimeSpan timeout, CancellationToken requestAborted)
+    {
+        try
+        {
+            await dispatch.WaitAsync(timeout, runtime.TimeProvider, requestAborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            if (!dispatch.IsCompleted)
+            {
+                return false;
+            }
+
+            // It finished just as the timer fired: its outcome counts.
+            await dispatch.ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The answer when a handler outlived the timeout: a 500 rejection while opening (as for a
+    /// throwing <c>[OnOpen]</c>), else <c>CLOSE 1011 Handler timeout</c> alone. Nothing the handler
+    /// wrote in this batch is read (it may still be writing), so its earlier answers and meta changes
+    /// in the batch are dropped with it.
+    /// </summary>
+    private async Task AnswerTimeoutAsync(HttpContext context, GripConnection connection, Task running, TimeSpan timeout, long start)
+    {
+        string id = GripLogText.Escape(connection.Id)!;
+        bool opening = connection.IsOpening;
+        metrics.HandlerFaults.Add(1, new KeyValuePair<string, object?>("grip.handler", HandlerName), new KeyValuePair<string, object?>("grip.fault", "timeout"));
+        Log.HandlerTimedOut(logger, HandlerName, timeout.TotalSeconds, id, opening ? "rejected with 500" : "closed with 1011");
+        ObserveLateCompletion(running, id, start, timeout);
+
+        var response = context.Response;
+        if (opening)
+        {
+            metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", "handler-timeout"));
+            response.StatusCode = StatusCodes.Status500InternalServerError;
+            response.ContentLength = 0;
+            return;
+        }
+
+        var close = GripFrameworkClose.HandlerTimeout;
+        metrics.Closes.Add(1, new KeyValuePair<string, object?>("grip.close.initiator", "origin"), new KeyValuePair<string, object?>("grip.close.reason", close.Kind));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        Span<byte> payload = stackalloc byte[2 + CloseCodes.MaxReasonBytes];
+        payload[0] = (byte)(close.Code >> 8);
+        payload[1] = (byte)close.Code;
+        int length = 2 + Encoding.UTF8.GetBytes(close.Reason, payload[2..]);
+        WebSocketEventWriter.WriteEvent(buffer, WebSocketEventType.Close, payload[..length]);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.Headers.ContentType = ContentTypeValue;
+        if (context.Request.Headers.ContainsKey("Accept-Encoding"))
+        {
+            response.Headers.ContentEncoding = "identity";
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs when (and how) a timed-out handler finally ends, and observes its exception.</summary>
+    private void ObserveLateCompletion(Task running, string id, long start, TimeSpan timeout)
+    {
+        _ = running.ContinueWith(
+            (task, state) =>
+            {
+                double late = Stopwatch.GetElapsedTime(start).TotalSeconds - timeout.TotalSeconds;
+                Log.HandlerFinishedLate((ILogger)state!, task.Exception?.GetBaseException(), HandlerName, id, Math.Round(late, 3));
+            },
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
     private async Task RefuseAsync(HttpContext context, int statusCode, string reason, string metricReason, bool log = true)
     {
         metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", metricReason));
         Activity.Current?.SetStatus(ActivityStatusCode.Error, metricReason);
         if (log)
         {
-            Log.RequestRefused(logger, context.Request.Path.Value ?? string.Empty, statusCode, reason);
+            // The reason may quote request headers (Content-Type, Accept): escaped like the path.
+            Log.RequestRefused(logger, SafePath(context.Request), statusCode, GripLogText.Escape(reason, 512)!);
         }
 
         var response = context.Response;

@@ -1,53 +1,119 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
-using Grip.Configuration;
 using Grip.Hosting.Diagnostics;
-using Grip.Hosting.Security;
+using Grip.Hosting.Publishing.ZeroMq;
 using Grip.Publishing;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using Polly.Timeout;
 
 namespace Grip.Hosting.Publishing;
 
 /// <summary>
-/// Publishes to every configured proxy in parallel (grip-spec §3): one POST of
-/// <c>{"items":[...]}</c> with a <c>Content-Length</c> (Pushpin answers 411 to chunked bodies), each
-/// proxy's own authentication, retries with backoff and jitter from the resilience pipeline of the
-/// <c>Grip.Publisher</c> HTTP client. A proxy that still fails makes the call throw
-/// <see cref="GripPublishException"/> naming every failed proxy, its status and body.
+/// Publishes to every configured proxy: validates and serializes the items once, queues them on each
+/// proxy's <see cref="GripProxyQueue"/> (bounded, coalescing, at most once unless asked otherwise)
+/// and reports per proxy with <see cref="GripPublishException"/> what did not succeed, and whether
+/// it certainly failed or may have been published (docs/publishing.md).
 /// </summary>
-internal sealed class GripPublisher : IGripPublisher
+internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposable
 {
-    /// <summary>The name of the <see cref="IHttpClientFactory"/> client (and its resilience pipeline).</summary>
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the HTTP sender uses.</summary>
     public const string HttpClientName = "Grip.Publisher";
 
     /// <summary>Pushpin refuses publish bodies over this size.</summary>
     public const int MaxPublishBodyBytes = GripPublishRequest.MaxBodyBytes;
 
-    private const int MaxReportedBodyChars = 1024;
+    private static ReadOnlySpan<byte> BodyPrefix => "{\"items\":["u8;
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
-
-    private readonly IHttpClientFactory _clientFactory;
-    private readonly GripRuntime _runtime;
-    private readonly GripMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly JsonWebTokenHandler _tokens = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly Lock _jwtLock = new();
-    private readonly Dictionary<GripPublishTarget, (string Token, DateTimeOffset RenewAt)> _jwtCache = [];
+    private readonly GripProxyQueue[] _queues;
+    private readonly GripDelivery _defaultDelivery;
+    private int _disposed;
 
-    public GripPublisher(IHttpClientFactory clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger)
+    public GripPublisher(IHttpClientFactory clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqSockets? zeroMq = null)
     {
-        _clientFactory = clientFactory;
-        _runtime = runtime;
-        _metrics = metrics;
         _logger = logger;
+        var options = runtime.Options.Publisher;
+        _defaultDelivery = options.Delivery == GripDelivery.AtLeastOnce ? GripDelivery.AtLeastOnce : GripDelivery.AtMostOnce;
+        var targets = runtime.Targets;
+
+        // One queue per HTTP proxy, then one per ZeroMQ PUB socket (however many Pushpins connect to it).
+        var pubSockets = zeroMq is { IsConfigured: true } ? zeroMq.Sockets : [];
+        _queues = new GripProxyQueue[targets.Count + pubSockets.Count];
+        for (int i = 0; i < targets.Count; i++)
+        {
+            _queues[i] = new GripProxyQueue(CreateSender(targets[i], clientFactory, runtime), options, metrics, logger);
+        }
+
+        for (int i = 0; i < pubSockets.Count; i++)
+        {
+            _queues[targets.Count + i] = new GripProxyQueue(new ZeroMqProxySender(pubSockets[i], zeroMq!, logger), options, metrics, logger);
+        }
     }
 
-    public async Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default)
+    /// <summary>Publishes waiting per proxy, in configuration order (for tests and diagnostics).</summary>
+    internal IReadOnlyList<int> PendingCounts => [.. _queues.Select(q => q.PendingCount)];
+
+    public Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default) =>
+        PublishAsync(items, GripDelivery.Default, cancellationToken);
+
+    public async Task PublishAsync(IReadOnlyList<PublishItem> items, GripDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var activity = GripTelemetry.ActivitySource.StartActivity("grip.publish", ActivityKind.Producer);
+        var (publishes, refused) = Enqueue(items, delivery, activity, cancellationToken);
+        try
+        {
+            await Task.WhenAll(publishes.Select(p => p.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+
+        if (CollectFailures(publishes, refused) is { } failures)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "publish failed");
+            throw CreateException(items.Count, failures);
+        }
+    }
+
+    public void PublishInBackground(IReadOnlyList<PublishItem> items, GripDelivery delivery = GripDelivery.Default, Func<GripPublishException, Task>? onFailure = null)
+    {
+        var (publishes, refused) = Enqueue(items, delivery, null, CancellationToken.None);
+        if (publishes.Length == 0)
+        {
+            throw CreateException(items.Count, refused!);
+        }
+
+        // Observed to its end: the queues bound how many of these can exist, and a failure is
+        // always logged (by the queue) and handed to the callback, never left in an unobserved task.
+        _ = ObserveAsync(items.Count, publishes, refused, onFailure);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(_queues.Select(q => q.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A synchronous container disposal (hosts dispose asynchronously): the same drain, waited for
+    /// (no synchronization context exists in ASP.NET Core, so blocking cannot deadlock).
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The JSON body, validated and checked against Pushpin's limit before anything is sent.</summary>
+    internal static byte[] Serialize(IReadOnlyList<PublishItem> items) => GripPublishRequest.Serialize(items);
+
+    /// <summary>The transport for an HTTP target; ZeroMQ PUB sockets get a <see cref="ZeroMqProxySender"/> (<see cref="IGripProxySender"/>).</summary>
+    private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory clientFactory, GripRuntime runtime) =>
+        new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
+
+    private (PendingPublish[] Publishes, List<GripPublishFailure>? Refused) Enqueue(IReadOnlyList<PublishItem> items, GripDelivery delivery, Activity? activity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -55,158 +121,106 @@ internal sealed class GripPublisher : IGripPublisher
             throw new ArgumentException("Nothing to publish: the item list is empty.", nameof(items));
         }
 
-        var targets = _runtime.Targets;
-        if (targets.Count == 0)
+        if (delivery is not (GripDelivery.Default or GripDelivery.AtMostOnce or GripDelivery.AtLeastOnce))
         {
-            throw new InvalidOperationException("No GRIP proxy is configured to publish to: set GRIP_URL (or Grip:Url / Grip:Proxies).");
+            throw new ArgumentOutOfRangeException(nameof(delivery), delivery, "Unknown delivery guarantee.");
         }
 
+        if (_queues.Length == 0)
+        {
+            throw new InvalidOperationException("No GRIP proxy is configured to publish to: set GRIP_URL (or Grip:Url / Grip:Proxies, or Grip:ZeroMqPub for a Pushpin fleet over ZeroMQ).");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+        // Validated and serialized once for every proxy; a bad item throws before anything is queued.
         byte[] body = Serialize(items);
-        using var activity = GripTelemetry.ActivitySource.StartActivity("grip.publish", ActivityKind.Client);
+        Debug.Assert(body.AsSpan().StartsWith(BodyPrefix) && body[^2] == (byte)']' && body[^1] == (byte)'}', "GripPublishRequest writes {\"items\":[...]}");
+        var itemsJson = body.AsMemory(BodyPrefix.Length, body.Length - BodyPrefix.Length - 2);
+        bool atLeastOnce = (delivery == GripDelivery.Default ? _defaultDelivery : delivery) == GripDelivery.AtLeastOnce;
         if (activity is not null)
         {
             activity.SetTag("grip.publish.items", items.Count);
             activity.SetTag("grip.publish.channel", items[0].Channel);
-            activity.SetTag("grip.publish.proxies", targets.Count);
+            activity.SetTag("grip.publish.proxies", _queues.Length);
             activity.SetTag("grip.publish.bytes", body.Length);
+            activity.SetTag("grip.publish.delivery", atLeastOnce ? "at-least-once" : "at-most-once");
         }
 
-        Task<GripPublishFailure?>[] tasks = new Task<GripPublishFailure?>[targets.Count];
-        for (int i = 0; i < targets.Count; i++)
+        var parent = activity?.Context ?? Activity.Current?.Context ?? default;
+        long start = Stopwatch.GetTimestamp();
+        var publishes = new List<PendingPublish>(_queues.Length);
+        List<GripPublishFailure>? refused = null;
+        foreach (var queue in _queues)
         {
-            tasks[i] = PublishToAsync(targets[i], body, items.Count, cancellationToken);
-        }
-
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        List<GripPublishFailure>? failures = null;
-        foreach (var result in results)
-        {
-            if (result is not null)
+            var publish = new PendingPublish(items, itemsJson, atLeastOnce, parent, start);
+            if (queue.TryEnqueue(publish, cancellationToken) is { } failure)
             {
-                (failures ??= []).Add(result);
+                (refused ??= []).Add(failure);
+            }
+            else
+            {
+                publishes.Add(publish);
             }
         }
 
-        if (failures is not null)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "publish failed");
-            var message = new StringBuilder();
-            message.Append("Publishing ").Append(items.Count).Append(" item(s) failed at ")
-                .Append(failures.Count).Append(" of ").Append(targets.Count).Append(" proxy(ies): ");
-            for (int i = 0; i < failures.Count; i++)
-            {
-                var f = failures[i];
-                message.Append(i == 0 ? string.Empty : "; ").Append(f.Proxy).Append(" -> ")
-                    .Append(f.StatusCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
-                    .Append(' ').Append(f.Body);
-            }
-
-            throw new GripPublishException(message.ToString(), failures);
-        }
+        return ([.. publishes], refused);
     }
 
-    /// <summary>The JSON body, validated and checked against Pushpin's limit before anything is sent.</summary>
-    internal static byte[] Serialize(IReadOnlyList<PublishItem> items) => GripPublishRequest.Serialize(items);
-
-    private async Task<GripPublishFailure?> PublishToAsync(GripPublishTarget target, byte[] body, int itemCount, CancellationToken cancellationToken)
+    private async Task ObserveAsync(int itemCount, PendingPublish[] publishes, List<GripPublishFailure>? refused, Func<GripPublishException, Task>? onFailure)
     {
-        long start = Stopwatch.GetTimestamp();
-        var proxyTag = new KeyValuePair<string, object?>("grip.proxy", target.PublishUri.GetLeftPart(UriPartial.Authority));
-        GripPublishFailure? failure;
-        Exception? error = null;
+        await Task.WhenAll(publishes.Select(p => p.Completion)).ConfigureAwait(false);
+        if (CollectFailures(publishes, refused) is not { } failures || onFailure is null)
+        {
+            return;
+        }
+
         try
         {
-            var client = _clientFactory.CreateClient(HttpClientName);
-            using var request = new HttpRequestMessage(HttpMethod.Post, target.PublishUri);
-
-            // ByteArrayContent: a known Content-Length, and re-sendable by the retry pipeline.
-            var content = new ByteArrayContent(body);
-            content.Headers.ContentType = JsonContentType;
-            content.Headers.ContentLength = body.Length;
-            request.Content = content;
-            request.Headers.Authorization = CreateAuthorization(target);
-
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                _metrics.PublishDuration.Record(elapsed / 1000, proxyTag, new("grip.outcome", "success"));
-                _metrics.PublishItems.Add(itemCount, proxyTag);
-                Log.Published(_logger, itemCount, target.PublishUri, elapsed);
-                return null;
-            }
-
-            string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            failure = new GripPublishFailure(target.PublishUri, (int)response.StatusCode, Truncate(text.TrimEnd()));
+            await onFailure(CreateException(itemCount, failures)).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+#pragma warning disable CA1031 // A user callback's exception is logged, not left unobserved.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            error = ex;
-            failure = new GripPublishFailure(target.PublishUri, null, "transport error: " + ex.Message);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            error = ex;
-            failure = new GripPublishFailure(target.PublishUri, null, "timed out: " + ex.Message);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            error = ex;
-            failure = new GripPublishFailure(target.PublishUri, null, "timed out");
-        }
-
-        _metrics.PublishDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, proxyTag, new("grip.outcome", "failure"));
-        _metrics.PublishFailures.Add(1, proxyTag, new("grip.status", failure.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"));
-        Log.PublishFailed(_logger, error, target.PublishUri, failure.StatusCode, failure.Body);
-        return failure;
-    }
-
-    private AuthenticationHeaderValue? CreateAuthorization(GripPublishTarget target)
-    {
-        var config = target.Config;
-        switch (config.PublishAuth)
-        {
-            case GripPublishAuthKind.Jwt:
-                return new AuthenticationHeaderValue("Bearer", GetJwt(target));
-            case GripPublishAuthKind.Bearer:
-                return new AuthenticationHeaderValue("Bearer", config.Key);
-            case GripPublishAuthKind.Basic:
-                string credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(config.User + ":" + config.Password));
-                return new AuthenticationHeaderValue("Basic", credentials);
-            default:
-                return null;
+            Log.PublishFailureCallbackFailed(_logger, ex);
         }
     }
 
-    private string GetJwt(GripPublishTarget target)
+    private static List<GripPublishFailure>? CollectFailures(PendingPublish[] publishes, List<GripPublishFailure>? refused)
     {
-        var now = _runtime.TimeProvider.GetUtcNow();
-        lock (_jwtLock)
+        List<GripPublishFailure>? failures = refused is null ? null : [.. refused];
+        foreach (var publish in publishes)
         {
-            if (_jwtCache.TryGetValue(target, out var cached) && now < cached.RenewAt)
+            // Completed (never faulted); a cancelled one was handled by the caller's await.
+            if (publish.Completion.IsCompletedSuccessfully && publish.Completion.Result is { } failure)
             {
-                return cached.Token;
+                (failures ??= []).Add(failure);
             }
         }
 
-        var key = target.JwtKey ?? throw new InvalidOperationException("The proxy has no JWT signing key.");
-        var lifetime = _runtime.Options.Publisher.JwtLifetime;
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = target.Config.ControlIss,
-            Expires = (now + lifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(key.Key, key.Algorithm) { CryptoProviderFactory = GripCryptoProviderFactory.Instance },
-        };
-        string token = _tokens.CreateToken(descriptor);
-        lock (_jwtLock)
-        {
-            // Renew well before expiry so a token never dies in flight.
-            _jwtCache[target] = (token, now + (lifetime / 2));
-        }
-
-        return token;
+        return failures;
     }
 
-    private static string Truncate(string text) => text.Length <= MaxReportedBodyChars ? text : string.Concat(text.AsSpan(0, MaxReportedBodyChars), "…");
+    private GripPublishException CreateException(int itemCount, List<GripPublishFailure> failures)
+    {
+        var message = new StringBuilder();
+        bool uncertain = failures.Exists(f => f.Outcome == GripPublishOutcome.Unknown);
+        message.Append("Publishing ").Append(itemCount).Append(" item(s) ")
+            .Append(uncertain ? "has an unknown outcome or failed" : "failed")
+            .Append(" at ").Append(failures.Count).Append(" of ").Append(_queues.Length).Append(" proxy(ies): ");
+        for (int i = 0; i < failures.Count; i++)
+        {
+            var f = failures[i];
+            message.Append(i == 0 ? string.Empty : "; ").Append(f.Proxy).Append(" -> ")
+                .Append(f.Outcome == GripPublishOutcome.Unknown ? "UNKNOWN (may have been published) " : "failed ")
+                .Append(f.StatusCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
+                .Append(' ').Append(f.Body);
+        }
+
+        string text = message.ToString();
+        return failures.TrueForAll(f => f.Reason == GripPublishFailureReason.QueueFull)
+            ? new GripPublishQueueFullException(text, failures)
+            : new GripPublishException(text, failures);
+    }
 }

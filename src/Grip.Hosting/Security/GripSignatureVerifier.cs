@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -85,6 +88,11 @@ public sealed class GripSignatureVerifier
             return (GripSignatureStatus.Invalid, "Grip-Sig is not a compact JWS");
         }
 
+        if (CheckStructure(gripSig) is { } structural)
+        {
+            return (GripSignatureStatus.Invalid, structural);
+        }
+
         string? reason = null;
         foreach (var parameters in _parameters)
         {
@@ -99,6 +107,88 @@ public sealed class GripSignatureVerifier
         }
 
         return (GripSignatureStatus.Invalid, reason ?? "rejected");
+    }
+
+    /// <summary>
+    /// What IdentityModel lets through and GripHandlers refuses: a <c>crit</c> header (RFC 7515
+    /// §4.1.11: the recipient must understand every listed extension, and GripHandlers understands
+    /// none, so any <c>crit</c> makes the token invalid), and an <c>exp</c> that is not a JSON number
+    /// (RFC 7519 §4.1.4 NumericDate; IdentityModel reads a numeric string as a date).
+    /// </summary>
+    /// <returns>A reason safe to log, or <see langword="null"/> when the token passes.</returns>
+    private static string? CheckStructure(string token)
+    {
+        int firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        int secondDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);
+        if (secondDot < 0)
+        {
+            return "malformed token";
+        }
+
+        if (HasTopLevelProperty(token.AsSpan(0, firstDot), "crit"u8, out _) is not false)
+        {
+            return "crit header names an extension GripHandlers does not support (RFC 7515 §4.1.11)";
+        }
+
+        return HasTopLevelProperty(token.AsSpan(firstDot + 1, secondDot - firstDot - 1), "exp"u8, out bool allNumbers) switch
+        {
+            null => "malformed token",
+            true when !allNumbers => "exp is not a number",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Whether the base64url JSON object <paramref name="segment"/> has the top-level property
+    /// <paramref name="name"/> (<see langword="null"/> when it is not a readable JSON object);
+    /// <paramref name="allNumbers"/> tells whether every occurrence's value is a JSON number.
+    /// </summary>
+    private static bool? HasTopLevelProperty(ReadOnlySpan<char> segment, ReadOnlySpan<byte> name, out bool allNumbers)
+    {
+        allNumbers = true;
+        int max = Base64Url.GetMaxDecodedLength(segment.Length);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(max, 1));
+        try
+        {
+            if (Base64Url.DecodeFromChars(segment, rented, out _, out int written) != OperationStatus.Done)
+            {
+                return null;
+            }
+
+            var reader = new Utf8JsonReader(rented.AsSpan(0, written), new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            bool found = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool match = reader.ValueTextEquals(name);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (match)
+                {
+                    found = true;
+                    allNumbers &= reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double d) && double.IsFinite(d);
+                }
+
+                reader.Skip();
+            }
+
+            return found;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private void Remember(string token, SecurityToken? validated)

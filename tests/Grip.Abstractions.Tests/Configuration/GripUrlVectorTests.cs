@@ -98,6 +98,16 @@ public class GripUrlVectorTests
     }
 
     [Fact]
+    public void A_malformed_url_with_an_at_sign_in_its_password_keeps_all_of_it_out_of_the_message()
+    {
+        // Found by the fuzz harness: the message quoted the URL from the first '@', so the rest of a
+        // password containing an unescaped '@' reached logs.
+        Assert.False(GripUrl.TryParse("http://user:pa@ssword-secret@host/", out _, out string? error));
+        Assert.DoesNotContain("ssword", error, StringComparison.Ordinal);
+        Assert.Contains("…@host", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Error_messages_do_not_leak_secrets()
     {
         Assert.False(GripUrl.TryParse("ftp://user:hunter2@example.com/?key=supersecret", out _, out string? error));

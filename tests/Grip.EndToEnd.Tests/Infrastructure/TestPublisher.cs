@@ -13,7 +13,13 @@ public sealed class TestPublisher(Uri publishUri) : IGripPublisher
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public async Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default)
+    public Task PublishAsync(IReadOnlyList<PublishItem> items, CancellationToken cancellationToken = default) =>
+        PublishAsync(items, GripDelivery.Default, cancellationToken);
+
+    public void PublishInBackground(IReadOnlyList<PublishItem> items, GripDelivery delivery = GripDelivery.Default, Func<GripPublishException, Task>? onFailure = null) =>
+        throw new NotSupportedException("The conformance origin publishes and waits.");
+
+    public async Task PublishAsync(IReadOnlyList<PublishItem> items, GripDelivery delivery, CancellationToken cancellationToken = default)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

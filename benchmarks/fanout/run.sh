@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Fan-out load harness (docs/performance.md): N clients x M messages through a real Pushpin 1.36
+# against samples/Chat (JIT build and Native AOT binary) and the Node reference chat, interleaved
+# in one run. Each run gets a fresh Pushpin and a fresh origin on free loopback ports; the script
+# stops them (only the PIDs it started) and prints one table.
+#
+#   benchmarks/fanout/run.sh                      # 200 500 1000 clients x 5 messages, jit aot node
+#   CLIENTS="20" MESSAGES=2 benchmarks/fanout/run.sh
+#
+# Env: CLIENTS ("200 500 1000"), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
+# random moments in this window), SIDES ("jit aot node"; also jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
+# arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
+# RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
+# --Grip:Publisher:Coalesce=false), PUSHPIN_MESSAGE_RATE / PUSHPIN_MESSAGE_HWM (Pushpin's [handler]
+# message_rate and message_hwm; unset = Pushpin's defaults 2500 and 25000: every item x subscriber
+# is one rate-limited delivery, and past the high-water mark Pushpin drops deliveries, logging
+# "exceeded publish hwm"; the table counts those lines).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+CLIENTS="${CLIENTS:-200 500 1000}"
+MESSAGES="${MESSAGES:-5}"
+SPREAD_MS="${SPREAD_MS:-5000}"
+SIDES="${SIDES:-jit aot node}"
+SETTLE_MS="${SETTLE_MS:-30000}"
+MAX_RUN_S="${MAX_RUN_S:-600}"
+CHAT_ARGS="${CHAT_ARGS:-}"
+results="${RESULTS_DIR:-$(mktemp -d /tmp/grip-fanout.XXXXXX)}"
+mkdir -p "$results"
+tick=$(getconf CLK_TCK)
+
+command -v pushpin >/dev/null || { echo "pushpin is not installed (apt-get install pushpin)" >&2; exit 1; }
+command -v node >/dev/null || { echo "node is not installed" >&2; exit 1; }
+
+# Everything this script starts, so that it stops exactly those on any exit.
+started=()
+cleanup() {
+  for pid in "${started[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${started[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  started=()
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+# Three distinct ports nobody listens on now (other engineers run servers on this machine too).
+free_ports() {
+  local ports=()
+  while [ ${#ports[@]} -lt 3 ]; do
+    local p; p=$(free_port)
+    [[ " ${ports[*]} " == *" $p "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+    ports+=("$p")
+  done
+  echo "${ports[@]}"
+}
+
+# CPU seconds (user+system) of a PID and of all its descendants.
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+tree_pids() { local p=$1; echo "$p"; for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree_pids "$c"; done; }
+tree_ticks() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
+peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+wait_port() { # pid port seconds: our process listens (and is still alive)
+  for _ in $(seq 1 $(( $3 * 10 ))); do
+    kill -0 "$1" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+echo "== building (results in $results)" >&2
+(cd "$here" && { [ -d node_modules ] || npm ci --no-audit --no-fund >&2; })
+# Built into the results folder: a snapshot that later edits of the work tree cannot change mid-run.
+dotnet build "$repo/samples/Chat" -c Release -v quiet -nologo -o "$results/jit" >&2
+jit_dll="$results/jit/Chat.dll"
+if [[ " $SIDES " == *" aot"* ]]; then
+  if [ -z "${AOT_DIR:-}" ]; then
+    AOT_DIR="$results/aot"
+    dotnet publish "$repo/samples/Chat" -c Release -r linux-x64 -o "$AOT_DIR" -v quiet -nologo >&2
+  fi
+  test -x "$AOT_DIR/Chat" || { echo "no native Chat at $AOT_DIR/Chat" >&2; exit 1; }
+fi
+
+start_pushpin() { # dir http_port publish_port origin_port key
+  local dir=$1
+  mkdir -p "$dir/run" "$dir/log"
+  cat >"$dir/pushpin.conf" <<EOF
+[global]
+include=/usr/lib/pushpin/internal.conf
+rundir=$dir/run
+ipc_prefix=f$(basename "$dir")-
+port_offset=0
+
+[runner]
+services=condure,zurl,pushpin-proxy,pushpin-handler
+http_port=127.0.0.1:$2
+logdir=$dir/log
+log_level=2
+condure_bin=condure
+zurl_bin=zurl
+
+[proxy]
+routesfile=routes
+sig_iss=pushpin
+sig_key=$5
+updates_check=off
+zurl_out_specs=ipc://{rundir}/{ipc_prefix}zurl-in
+zurl_out_stream_specs=ipc://{rundir}/{ipc_prefix}zurl-in-stream
+zurl_in_specs=ipc://{rundir}/{ipc_prefix}zurl-out
+
+[handler]
+push_in_spec=ipc://{rundir}/{ipc_prefix}push-in
+push_in_sub_specs=ipc://{rundir}/{ipc_prefix}push-in-sub
+push_in_http_addr=127.0.0.1
+push_in_http_port=$3
+stats_spec=ipc://{rundir}/{ipc_prefix}stats
+command_spec=ipc://{rundir}/{ipc_prefix}command
+${PUSHPIN_MESSAGE_RATE:+message_rate=$PUSHPIN_MESSAGE_RATE}
+${PUSHPIN_MESSAGE_HWM:+message_hwm=$PUSHPIN_MESSAGE_HWM}
+EOF
+  echo "* 127.0.0.1:$4,over_http" >"$dir/routes"
+  pushpin --config "$dir/pushpin.conf" >"$dir/pushpin.out" 2>&1 &
+  echo $!
+}
+
+# "-nocoalesce" sides: the same binary with one request per publish (to measure what coalescing does).
+side_args() { case $1 in *-nocoalesce) echo "--Grip:Publisher:Coalesce=false" ;; esac; }
+
+run_one() { # side clients
+  local side=$1 n=$2
+  local dir; dir=$(mktemp -d "$results/run-$side-$n.XXXX")
+  local http_port pub_port origin_port key="k$RANDOM$RANDOM"
+  read -r http_port pub_port origin_port <<<"$(free_ports)"
+  local pp; pp=$(start_pushpin "$dir" "$http_port" "$pub_port" "$origin_port" "$key")
+  started+=("$pp")
+  local grip_url="http://127.0.0.1:$pub_port/?iss=pushpin&key=$key"
+  local origin
+  case $side in
+    jit|jit-nocoalesce) GRIP_URL="$grip_url" dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    aot|aot-nocoalesce) GRIP_URL="$grip_url" "$AOT_DIR/Chat" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    node) PORT=$origin_port GRIP_CONTROL="http://127.0.0.1:$pub_port/" GRIP_KEY="$key" node "$here/chat.mjs" >"$dir/origin.out" 2>&1 & origin=$! ;;
+  esac
+  started+=("$origin")
+  wait_port "$origin" "$origin_port" 30 || { echo "origin $side did not start: $(tail -5 "$dir/origin.out")" >&2; cleanup; return 1; }
+  wait_port "$pp" "$http_port" 30 && wait_port "$pp" "$pub_port" 30 || { echo "pushpin did not start: $(tail -5 "$dir/pushpin.out")" >&2; cleanup; return 1; }
+  sleep 1
+  # Still ours: a port taken by someone else in the meantime shows up as our process having died.
+  kill -0 "$origin" 2>/dev/null && kill -0 "$pp" 2>/dev/null || { echo "origin or pushpin exited" >&2; cleanup; return 1; }
+  # Warm-up (WARMUP="clients messages", default "2 1": the first request's costs stay out of the
+  # measured window; a longer one also moves JIT tier-up out of it, for every side alike).
+  read -r wc wm <<<"${WARMUP:-2 1}"
+  timeout 120 node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$wc" "$wm" 1000 "$dir/warmup.json" 3000 100000 >/dev/null 2>&1 || true
+  local load_before c0 p0 c1 p1
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  c0=$(cpu_ticks "$origin"); p0=$(tree_ticks "$pp")
+  # In the background and waited for, so that an interrupt stops it at once (traps run during wait).
+  timeout "$MAX_RUN_S" node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$n" "$MESSAGES" "$SPREAD_MS" "$dir/result.json" "$SETTLE_MS" $(( (MAX_RUN_S - 10) * 1000 )) >/dev/null 2>"$dir/load.err" &
+  local load_pid=$!
+  started+=("$load_pid")
+  wait "$load_pid" || echo "load client for $side/$n ended with $?" >&2
+  c1=$(cpu_ticks "$origin"); p1=$(tree_ticks "$pp")
+  local rss; rss=$(peak_rss_kb "$origin")
+  local load_after; load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  local alive=yes; kill -0 "$origin" 2>/dev/null || alive=no
+  cleanup
+  local hwm_drops; hwm_drops=$(cat "$dir"/log/*.log "$dir/pushpin.out" 2>/dev/null | grep -c "exceeded publish hwm" || true)
+  node -e '
+    const r = require(process.argv[1]);
+    const [side, n, oc, pc, rss, lb, la, alive, hwm] = process.argv.slice(2);
+    const deliveries = r.recvTotal;
+    const cpuMs = +oc, perK = deliveries ? cpuMs / (deliveries / 1000) : null;
+    const closes = Object.entries(r.closes).map(([k, v]) => `${v}x${k}`).join(" ") || "0";
+    const lost = r.lostAmongOpen ?? r.lost;
+    const never = r.neverDeliveredFromOpen === undefined ? "-" : `${r.neverDeliveredFromOpen}/${r.neverDeliveredFromClosed}`;
+    console.log("| " + [side, n, `${r.uniqueDelivered}/${r.expectedDeliveries}`, lost, never, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
+      `${r.p50} / ${r.p99}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
+      (+pc/1000).toFixed(1), hwm, `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
+  ' "$dir/result.json" "$side" "$n" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
+}
+
+echo "| origin | clients | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; warm-up ${WARMUP:-2 1} (clients messages); $(nproc) cores" | tee "$results/setup.txt" >&2
+round=0
+for n in $CLIENTS; do
+  # Rotate the order of the sides per size so that drift on the shared machine hits each alike.
+  read -r -a sides <<<"$SIDES"
+  k=$(( round % ${#sides[@]} ))
+  ordered=("${sides[@]:k}" "${sides[@]:0:k}")
+  for side in "${ordered[@]}"; do
+    run_one "$side" "$n" || { echo "| $side | $n | run failed (see $results) |" | tee -a "$results/table.txt"; cleanup; }
+  done
+  round=$((round + 1))
+done
+echo >&2
+cat "$results/table.txt" >&2
+echo "raw results: $results" >&2

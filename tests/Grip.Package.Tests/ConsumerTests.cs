@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Grip.Tests.Packaging;
+
+namespace Grip.Package.Tests;
+
+/// <summary>
+/// tests/PackageConsumer, a user's test project, built and tested from the packed packages only (a
+/// folder feed and an empty NuGet packages folder; no project references): the generator that builds
+/// its handlers comes from the Grip.Abstractions package, and its tests drive them through the test
+/// kit behind the development proxy. Its README says how to add tests.
+/// </summary>
+[Collection(PackagesDefinition.Name)]
+public sealed partial class ConsumerTests(PackagesFixture packages, ITestOutputHelper output)
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public async Task The_consumer_builds_from_the_packages_without_warnings_and_all_its_tests_pass()
+    {
+        string consumer = CopyConsumer("run");
+        string results = Path.Combine(consumer, "TestResults");
+        string log = await Dotnet.RunAsync(
+            "dotnet",
+            ["test", "-c", "Release", "-p:GripVersion=" + packages.Feed.Version, "--logger", "trx;LogFileName=consumer.trx", "--results-directory", results, "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            consumer,
+            CommandTimeout,
+            Dotnet.IsolatedPackages(packages.Work.Path),
+            expectFailure: false);
+        output.WriteLine(log);
+
+        // Built from the feed: the restored Grip.Abstractions is the packed one, generator included.
+        string restored = Path.Combine(packages.Work.Path, "packages", "grip.abstractions", packages.Feed.Version);
+        Assert.True(File.Exists(Path.Combine(restored, "analyzers", "dotnet", "cs", "Grip.Generators.dll")), "Grip.Abstractions was not restored from the feed");
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(restored, "grip.abstractions." + packages.Feed.Version + ".nupkg")),
+            File.ReadAllBytes(packages.Feed.Package("Grip.Abstractions")));
+
+        Assert.DoesNotMatch(WarningLine(), log);
+
+        // The packaged generator wrote the handlers' dispatch code.
+        string generated = Path.Combine(consumer, "obj", "Release", "net10.0", "generated", "Grip.Generators");
+        Assert.True(Directory.Exists(generated), "no generated code under " + generated);
+        var files = Directory.GetFiles(generated, "*.g.cs", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray();
+        foreach (string handler in new[] { "EchoHandler", "OrderHandler", "RoomHandler" })
+        {
+            Assert.Contains(files, f => f!.Contains(handler, StringComparison.Ordinal));
+        }
+
+        // Every test in the consumer ran and passed: none skipped, none missing.
+        var trx = XDocument.Load(Directory.GetFiles(results, "consumer.trx", SearchOption.AllDirectories).Single());
+        XNamespace ns = trx.Root!.Name.Namespace;
+        var outcomes = trx.Descendants(ns + "UnitTestResult")
+            .Select(r => ((string)r.Attribute("testName")!, (string)r.Attribute("outcome")!))
+            .ToArray();
+        foreach (var (name, outcome) in outcomes)
+        {
+            output.WriteLine($"{outcome,-8} {name}");
+        }
+
+        Assert.All(outcomes, o => Assert.Equal("Passed", o.Item2));
+        int declared = Directory.GetFiles(ConsumerSource(), "*.cs", SearchOption.AllDirectories)
+            .Sum(f => TestAttribute().Count(File.ReadAllText(f)));
+        Assert.True(declared >= 3, $"tests/PackageConsumer declares {declared} tests");
+        Assert.True(outcomes.Length >= declared, $"{outcomes.Length} results for {declared} declared tests");
+    }
+
+    [Fact]
+    public async Task A_mistake_in_a_consumer_fails_its_build_with_the_GRIP_id_and_no_help_link()
+    {
+        // GripPublicBaseUrl is unset: the diagnostic has no help link, so the compiler prints no
+        // "(https://...)" after the message; the id leads to the package README's list instead.
+        string consumer = CopyConsumer("broken");
+        File.WriteAllText(Path.Combine(consumer, "Broken.cs"), """
+            using Grip;
+
+            namespace PackageConsumer;
+
+            public sealed partial class BrokenHandler
+            {
+                [OnMessage]
+                public async void Text(string text) => await Task.Yield();
+            }
+            """);
+        string log = await Dotnet.RunAsync(
+            "dotnet",
+            ["build", "-c", "Release", "-p:GripVersion=" + packages.Feed.Version, "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            consumer,
+            CommandTimeout,
+            Dotnet.IsolatedPackages(packages.Work.Path),
+            expectFailure: true);
+
+        var line = log.Split('\n').FirstOrDefault(l => l.Contains("error GRIP0003:", StringComparison.Ordinal));
+        Assert.True(line is not null, "no GRIP0003 in the build output:\n" + log);
+        Assert.Matches(@"Broken\.cs\(8,\d+\): error GRIP0003: 'Text' is async void: .*return Task or ValueTask instead \[", line);
+        Assert.DoesNotContain("http", line, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("| GRIP0003 |", File.ReadAllText(Path.Combine(packages.Work.Path, "packages", "grip.abstractions", packages.Feed.Version, "README.md")), StringComparison.Ordinal);
+    }
+
+    /// <summary>A copy of tests/PackageConsumer (no bin/obj) next to the feed, with its nuget.config.</summary>
+    private string CopyConsumer(string name)
+    {
+        string source = ConsumerSource();
+        string target = Path.Combine(packages.Work.Path, name);
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj" or "TestResults")
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+            File.Copy(file, Path.Combine(target, relative));
+        }
+
+        File.WriteAllText(Path.Combine(target, "nuget.config"), packages.Feed.NuGetConfig());
+        Dotnet.IsolateFromParentBuildFiles(target);
+        return target;
+    }
+
+    private static string ConsumerSource() => Path.Combine(PackageFeed.RepositoryRoot(), "tests", "PackageConsumer");
+
+    [GeneratedRegex(@"\[(Fact|Theory)\b")]
+    private static partial Regex TestAttribute();
+
+    [GeneratedRegex(@": warning [A-Z]+[0-9]+")]
+    private static partial Regex WarningLine();
+}
