@@ -113,9 +113,37 @@ internal static class GeneratorHarness
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && (!allowErrors || d.Severity == DiagnosticSeverity.Warning)).ToArray();
         Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Select(p => p.ToString())));
 
+        AssertEveryPrivateMemberIsUsed(output, generated.Select(g => g.SyntaxTree));
         AssertIncremental(compilation, driver);
         AssertNoCompilerObjects(result);
         return output;
+    }
+
+    /// <summary>
+    /// Generated code declares no private field or method that nothing refers to (the compiler
+    /// does not warn about those in generated code, so a dead helper would go unnoticed).
+    /// </summary>
+    public static void AssertEveryPrivateMemberIsUsed(Compilation output, IEnumerable<SyntaxTree> generated)
+    {
+        foreach (var tree in generated)
+        {
+            var model = output.GetSemanticModel(tree);
+            var root = tree.GetRoot();
+            var used = root.DescendantNodes()
+                .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax>()
+                .Select(name => model.GetSymbolInfo(name).Symbol?.OriginalDefinition)
+                .OfType<ISymbol>()
+                .ToHashSet(SymbolEqualityComparer.Default);
+            var declared = root.DescendantNodes()
+                .Where(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax)
+                .Select(node => model.GetDeclaredSymbol(node))
+                .Where(symbol => symbol is IFieldSymbol { DeclaredAccessibility: Accessibility.Private }
+                    or IMethodSymbol { DeclaredAccessibility: Accessibility.Private, ExplicitInterfaceImplementations.Length: 0 });
+            foreach (var symbol in declared)
+            {
+                Assert.True(used.Contains(symbol!), $"{tree.FilePath}: '{symbol}' is declared but never used.");
+            }
+        }
     }
 
     /// <summary>
