@@ -95,22 +95,7 @@ public abstract partial class GripControlMessage
     /// <summary>Writes the fields after <c>type</c>.</summary>
     private protected abstract void WriteFields(Utf8JsonWriter writer);
 
-    private protected static void ValidateChannel(string channel)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        if (channel.Length == 0)
-        {
-            throw new ArgumentException("A channel name must not be empty.", nameof(channel));
-        }
-
-        foreach (char c in channel)
-        {
-            if (char.IsControl(c))
-            {
-                throw new ArgumentException("A channel name must not contain control characters.", nameof(channel));
-            }
-        }
-    }
+    private protected static void ValidateChannel(string channel) => GripChannels.ValidateName(channel, nameof(channel));
 }
 
 /// <summary>Filters a subscription can carry (Pushpin 1.36, grip-spec §2.3).</summary>
@@ -274,7 +259,11 @@ public sealed class SetMetaControlMessage(string name, string? value) : GripCont
     }
 }
 
-/// <summary>The frame type of a keep-alive or delayed message.</summary>
+/// <summary>
+/// The type of a WebSocket frame GRIP asks the proxy to send: the content of a keep-alive or delayed
+/// control message (<see cref="GripFrameContent"/>) and the kind of a published <c>ws-message</c>
+/// (<see cref="Publishing.WebSocketMessageFormat.Kind"/>).
+/// </summary>
 public enum GripFrameType
 {
     /// <summary>A text frame.</summary>

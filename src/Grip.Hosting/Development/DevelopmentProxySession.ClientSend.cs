@@ -31,15 +31,15 @@ internal sealed partial class DevelopmentProxySession
             case WebSocketMessageAction.Close:
                 await CloseClientAsync(format.Code ?? 1000, format.Reason, cancellationToken).ConfigureAwait(false);
                 break;
-            case WebSocketMessageAction.Send when format.Kind is GripFrameKind.Text or GripFrameKind.Binary:
-                byte[] content = format.Kind == GripFrameKind.Text ? Encoding.UTF8.GetBytes(format.Text ?? string.Empty) : format.Bytes.ToArray();
+            case WebSocketMessageAction.Send when format.Kind is GripFrameType.Text or GripFrameType.Binary:
+                byte[] content = format.Kind == GripFrameType.Text ? Encoding.UTF8.GetBytes(format.Text ?? string.Empty) : format.Bytes.ToArray();
                 if (!_subscriptions.TryApplyContentFilters(filters, ref content, out string? failedFilter, out string? error))
                 {
                     LogContentFilterFailed(_logger, Id, GripLogText.Escape(channel)!, GripLogText.Escape(failedFilter)!, GripLogText.Escape(error)!);
                     return;
                 }
 
-                await SendToClientAsync(format.Kind == GripFrameKind.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, content, cancellationToken).ConfigureAwait(false);
+                await SendToClientAsync(format.Kind == GripFrameType.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, content, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 LogPingNotSupported(_logger, Id);
