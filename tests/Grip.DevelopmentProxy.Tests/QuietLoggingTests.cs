@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+
+using static Grip.DevelopmentProxy.Tests.ClientMessages;
 
 namespace Grip.DevelopmentProxy.Tests;
 
@@ -102,14 +103,5 @@ public sealed class QuietLoggingTests
         // Each origin request (2 OPENs, 2 messages, 2 CLOSEs at least) logs its start and end, twice (logical and client handler).
         Assert.True(httpLines.Count >= 6 * 4, $"{httpLines.Count} HttpClient lines");
         Assert.All(httpLines, r => Assert.Equal(LogLevel.Information, r.Level));
-    }
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        var result = await client.ReceiveAsync(buffer, cts.Token);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 }

@@ -1,7 +1,8 @@
 using System.Net.WebSockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+
+using static Grip.DevelopmentProxy.Tests.ClientMessages;
 
 namespace Grip.DevelopmentProxy.Tests;
 
@@ -63,31 +64,5 @@ public sealed class SessionClockTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(1));
         var received = new[] { await ReceiveTextAsync(client), await ReceiveTextAsync(client) };
         Assert.Equal(["later", "still here"], received.Order(StringComparer.Ordinal));
-    }
-
-    private static Task SendTextAsync(ClientWebSocket client, string text) =>
-        client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
-    {
-        var (type, data) = await ReceiveAsync(client);
-        Assert.Equal(WebSocketMessageType.Text, type);
-        return Encoding.UTF8.GetString(data);
-    }
-
-    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(ClientWebSocket client)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await client.ReceiveAsync(buffer, cts.Token);
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, message.ToArray());
-            }
-        }
     }
 }
