@@ -32,15 +32,17 @@ public static class GripEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException("Call services.AddGrip(...) before MapGripHandler.");
         runtime.EnsureCanServeHandlers();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Grip.Hosting.GripEndpoint");
-        if (!runtime.Verifier.IsEnabled)
+
+        // What the configuration is, once per app however many handlers are mapped.
+        if (Interlocked.Exchange(ref runtime.StartupWarningsLogged, 1) == 0)
         {
-            Log.UnsignedRequestsAllowed(logger);
-        }
-        else
-        {
-            Log.Configured(logger, runtime.Targets.Count + runtime.ZeroMqTargets.Count, runtime.Verifier.KeyCount);
-            if (Interlocked.Exchange(ref runtime.StartupWarningsLogged, 1) == 0)
+            if (!runtime.Verifier.IsEnabled)
             {
+                Log.UnsignedRequestsAllowed(logger);
+            }
+            else
+            {
+                Log.Configured(logger, runtime.Targets.Count + runtime.ZeroMqTargets.Count, runtime.Verifier.KeyCount);
                 foreach (var (index, source) in runtime.KeysWithoutIssuer)
                 {
                     Log.NoIssuerChecked(logger, index, source);

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Text;
 using Grip.Publishing;
+
+using static Grip.DevelopmentProxy.Tests.ClientMessages;
 
 namespace Grip.DevelopmentProxy.Tests;
 
@@ -276,32 +277,6 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
             await Task.Delay(20);
-        }
-    }
-
-    private static Task SendTextAsync(ClientWebSocket client, string text) =>
-        client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
-    {
-        var (type, data) = await ReceiveAsync(client);
-        Assert.Equal(WebSocketMessageType.Text, type);
-        return Encoding.UTF8.GetString(data);
-    }
-
-    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(ClientWebSocket client)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await client.ReceiveAsync(buffer, cts.Token);
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, message.ToArray());
-            }
         }
     }
 }

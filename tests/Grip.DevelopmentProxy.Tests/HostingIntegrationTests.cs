@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+using static Grip.DevelopmentProxy.Tests.ClientMessages;
 
 namespace Grip.DevelopmentProxy.Tests;
 
@@ -138,14 +139,5 @@ public sealed class HostingIntegrationTests
         Assert.Equal(50, options.MaxSubscriptionsPerConnection);
         using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
-    }
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        var result = await client.ReceiveAsync(buffer, cts.Token);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 }

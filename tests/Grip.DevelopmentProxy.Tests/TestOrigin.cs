@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Protocol;
 using Grip.Publishing;
@@ -127,17 +128,6 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
     }
 }
 
-internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
-{
-    public string Path => request.Path.Value ?? "/";
-
-    public string QueryString => request.QueryString.Value ?? string.Empty;
-
-    public string? GetQueryValue(string name) => request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
-
-    public string? GetHeader(string name) => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
-}
-
 /// <summary>A real Kestrel app on a free loopback port with the development proxy in front of the handler.</summary>
 internal sealed class TestOrigin : IAsyncDisposable
 {
@@ -160,9 +150,15 @@ internal sealed class TestOrigin : IAsyncDisposable
     /// <summary>What the app logged.</summary>
     public FakeLogCollector Logs { get; }
 
-    public static async Task<TestOrigin> StartAsync()
+    /// <summary>Starts the app; <paramref name="time"/> replaces the clock the development proxy's timers run on.</summary>
+    public static async Task<TestOrigin> StartAsync(TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var logs = new FakeLogCollector();
@@ -199,6 +195,14 @@ internal sealed class TestOrigin : IAsyncDisposable
                 context.Response.Headers.ContentType = "application/websocket-events";
                 var huge = new System.Text.StringBuilder().Append("TEXT f4242\r\nm:").Append('x', 1_000_000).Append("\r\n").ToString();
                 await context.Response.WriteAsync(huge, context.RequestAborted);
+                return;
+            }
+
+            if (body.ToArray().AsSpan().IndexOf("TEXT b\r\nbad-control"u8) >= 0)
+            {
+                // A hand-made invalid control message (GripConnection refuses to write one), then a message.
+                context.Response.Headers.ContentType = "application/websocket-events";
+                await context.Response.WriteAsync("TEXT 12\r\nc:{\"type\":\"bogus\"}\r\nTEXT a\r\nm:bad sent\r\n", context.RequestAborted);
                 return;
             }
 

@@ -3,14 +3,16 @@ using System.Diagnostics;
 namespace Grip;
 
 /// <summary>
-/// Spans around each handler call, on the <c>Grip</c> activity source (the hosting layer adds the
-/// request and publish spans on a source of the same name). Costs one check when nobody listens.
+/// The one <c>Grip</c> activity source, and the spans around each handler call on it (the hosting
+/// layer starts its request, dispatch and publish spans on <see cref="Source"/> too). Costs one
+/// check when nobody listens.
 /// </summary>
 internal static class GripActivities
 {
     public const string SourceName = "Grip";
 
-    private static readonly ActivitySource Source = new(SourceName);
+    /// <summary>The activity source every GripHandlers span starts on.</summary>
+    internal static readonly ActivitySource Source = new(SourceName, typeof(GripActivities).Assembly.GetName().Version?.ToString());
 
     /// <summary>Whether anyone listens to the <c>Grip</c> source (then the dispatcher takes its span-opening path).</summary>
     public static bool IsEnabled => Source.HasListeners();

@@ -9,14 +9,14 @@ namespace Grip.Protocol;
 /// Every message validates itself before it is written: Pushpin 1.36 kills a client 8 seconds
 /// after an invalid control message, so an invalid one must never reach the wire.
 /// </summary>
-public abstract class GripControlMessage
+public abstract partial class GripControlMessage
 {
     private protected GripControlMessage()
     {
     }
 
-    /// <summary>The largest control message Pushpin processes, in bytes, including the <c>c:</c> prefix.</summary>
-    public const int MaxEncodedLength = 16_384;
+    /// <summary>The largest control message Pushpin processes, in bytes, including the <c>c:</c> prefix (<see cref="GripLimits.MaxControlMessageBytes"/>).</summary>
+    public const int MaxEncodedLength = GripLimits.MaxControlMessageBytes;
 
     /// <summary>The largest JSON object that fits <see cref="MaxEncodedLength"/> after the 2-byte <c>c:</c> prefix.</summary>
     public const int MaxJsonLength = MaxEncodedLength - 2;
@@ -95,22 +95,7 @@ public abstract class GripControlMessage
     /// <summary>Writes the fields after <c>type</c>.</summary>
     private protected abstract void WriteFields(Utf8JsonWriter writer);
 
-    private protected static void ValidateChannel(string channel)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        if (channel.Length == 0)
-        {
-            throw new ArgumentException("A channel name must not be empty.", nameof(channel));
-        }
-
-        foreach (char c in channel)
-        {
-            if (char.IsControl(c))
-            {
-                throw new ArgumentException("A channel name must not contain control characters.", nameof(channel));
-            }
-        }
-    }
+    private protected static void ValidateChannel(string channel) => GripChannels.ValidateName(channel, nameof(channel));
 }
 
 /// <summary>Filters a subscription can carry (Pushpin 1.36, grip-spec §2.3).</summary>
@@ -274,7 +259,11 @@ public sealed class SetMetaControlMessage(string name, string? value) : GripCont
     }
 }
 
-/// <summary>The frame type of a keep-alive or delayed message.</summary>
+/// <summary>
+/// The type of a WebSocket frame GRIP asks the proxy to send: the content of a keep-alive or delayed
+/// control message (<see cref="GripFrameContent"/>) and the kind of a published <c>ws-message</c>
+/// (<see cref="Publishing.WebSocketMessageFormat.Kind"/>).
+/// </summary>
 public enum GripFrameType
 {
     /// <summary>A text frame.</summary>
@@ -303,11 +292,14 @@ public enum GripKeepAliveMode
 /// <summary>The content of a keep-alive or delayed message: a frame type and its bytes.</summary>
 public readonly struct GripFrameContent
 {
-    private GripFrameContent(GripFrameType type, string? text, ReadOnlyMemory<byte> bytes)
+    private readonly bool _textFromBytes;
+
+    private GripFrameContent(GripFrameType type, string? text, ReadOnlyMemory<byte> bytes, bool textFromBytes = false)
     {
         FrameType = type;
         Text = text;
         Bytes = bytes;
+        _textFromBytes = textFromBytes;
     }
 
     /// <summary>A text frame.</summary>
@@ -319,6 +311,13 @@ public readonly struct GripFrameContent
 
     /// <summary>A binary frame.</summary>
     public static GripFrameContent FromBinary(ReadOnlyMemory<byte> bytes) => new(GripFrameType.Binary, null, bytes);
+
+    /// <summary>
+    /// A text frame whose payload arrived as <c>content-bin</c> (read from a control message with
+    /// <c>message-type</c> text or none: Pushpin sends those bytes as a text frame, grip-spec §2.3).
+    /// <see cref="Text"/> is then <see langword="null"/> and <see cref="Bytes"/> holds the payload.
+    /// </summary>
+    internal static GripFrameContent TextFromBytes(ReadOnlyMemory<byte> bytes) => new(GripFrameType.Text, null, bytes, textFromBytes: true);
 
     /// <summary>A ping frame with an optional payload.</summary>
     public static GripFrameContent Ping(ReadOnlyMemory<byte> payload = default) => new(GripFrameType.Ping, null, payload);
@@ -335,6 +334,10 @@ public readonly struct GripFrameContent
     /// <summary>The bytes, for binary, ping and pong frames.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
+    /// <summary>The frame's payload as bytes: the UTF-8 of <see cref="Text"/> for a text frame, else <see cref="Bytes"/>.</summary>
+    internal byte[] ToPayloadArray() =>
+        FrameType == GripFrameType.Text && !_textFromBytes ? System.Text.Encoding.UTF8.GetBytes(Text ?? string.Empty) : Bytes.ToArray();
+
     /// <summary>The largest ping or pong payload (an RFC 6455 control frame carries at most 125 bytes).</summary>
     public const int MaxControlFramePayload = 125;
 
@@ -343,7 +346,7 @@ public readonly struct GripFrameContent
     {
         switch (FrameType)
         {
-            case GripFrameType.Text when Text is null:
+            case GripFrameType.Text when Text is null && !_textFromBytes:
                 throw new ArgumentException("Text frame content has no text (a default GripFrameContent); create it with GripFrameContent.FromText.", paramName);
             case GripFrameType.Ping or GripFrameType.Pong when Bytes.Length > MaxControlFramePayload:
                 throw new ArgumentException($"A ping or pong payload must be at most {MaxControlFramePayload} bytes (RFC 6455 control frame); this one is {Bytes.Length}.", paramName);
@@ -358,7 +361,7 @@ public readonly struct GripFrameContent
     /// </summary>
     internal void WriteFields(Utf8JsonWriter writer)
     {
-        if (FrameType == GripFrameType.Text)
+        if (FrameType == GripFrameType.Text && !_textFromBytes)
         {
             writer.WriteString("content"u8, Text);
         }

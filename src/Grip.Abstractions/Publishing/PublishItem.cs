@@ -63,18 +63,7 @@ public sealed class PublishItem
     /// <summary>Throws <see cref="ArgumentException"/> when Pushpin would refuse the item.</summary>
     public void Validate()
     {
-        if (Channel.Length == 0)
-        {
-            throw new ArgumentException("A publish item needs a non-empty channel.", nameof(Channel));
-        }
-
-        foreach (char c in Channel)
-        {
-            if (char.IsControl(c))
-            {
-                throw new ArgumentException("A channel name must not contain control characters.", nameof(Channel));
-            }
-        }
+        GripChannels.ValidateName(Channel, nameof(Channel));
 
         if (Meta is not null)
         {
@@ -192,7 +181,7 @@ public sealed class WebSocketMessageFormat
 {
     private string[]? _contentFilters;
 
-    private WebSocketMessageFormat(WebSocketMessageAction action, GripFrameKind kind, string? text, ReadOnlyMemory<byte> bytes, int? code, string? reason)
+    private WebSocketMessageFormat(WebSocketMessageAction action, GripFrameType kind, string? text, ReadOnlyMemory<byte> bytes, int? code, string? reason)
     {
         Action = action;
         Kind = kind;
@@ -206,33 +195,33 @@ public sealed class WebSocketMessageFormat
     public static WebSocketMessageFormat FromText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new(WebSocketMessageAction.Send, GripFrameKind.Text, text, default, null, null);
+        return new(WebSocketMessageAction.Send, GripFrameType.Text, text, default, null, null);
     }
 
     /// <summary>A binary message.</summary>
     public static WebSocketMessageFormat FromBinary(ReadOnlyMemory<byte> bytes) =>
-        new(WebSocketMessageAction.Send, GripFrameKind.Binary, null, bytes, null, null);
+        new(WebSocketMessageAction.Send, GripFrameType.Binary, null, bytes, null, null);
 
     /// <summary>A ping with an optional payload.</summary>
     public static WebSocketMessageFormat Ping(ReadOnlyMemory<byte> payload = default) =>
-        new(WebSocketMessageAction.Send, GripFrameKind.Ping, null, payload, null, null);
+        new(WebSocketMessageAction.Send, GripFrameType.Ping, null, payload, null, null);
 
     /// <summary>A pong with an optional payload.</summary>
     public static WebSocketMessageFormat Pong(ReadOnlyMemory<byte> payload = default) =>
-        new(WebSocketMessageAction.Send, GripFrameKind.Pong, null, payload, null, null);
+        new(WebSocketMessageAction.Send, GripFrameType.Pong, null, payload, null, null);
 
     /// <summary>Closes the subscribed connections.</summary>
     public static WebSocketMessageFormat CloseConnection(int code = CloseCodes.Normal, string? reason = null)
     {
         CloseCodes.Validate(code, reason);
-        return new(WebSocketMessageAction.Close, GripFrameKind.Text, null, default, code, reason);
+        return new(WebSocketMessageAction.Close, GripFrameType.Text, null, default, code, reason);
     }
 
     /// <summary>The action.</summary>
     public WebSocketMessageAction Action { get; }
 
     /// <summary>The frame kind for a send.</summary>
-    public GripFrameKind Kind { get; }
+    public GripFrameType Kind { get; }
 
     /// <summary>The text of a text message.</summary>
     public string? Text { get; }
@@ -278,9 +267,9 @@ public sealed class WebSocketMessageFormat
             CloseCodes.Validate(code, Reason);
         }
 
-        if (Kind is GripFrameKind.Ping or GripFrameKind.Pong && Bytes.Length > Protocol.GripFrameContent.MaxControlFramePayload)
+        if (Kind is GripFrameType.Ping or GripFrameType.Pong && Bytes.Length > GripFrameContent.MaxControlFramePayload)
         {
-            throw new ArgumentException($"A ping or pong payload must be at most {Protocol.GripFrameContent.MaxControlFramePayload} bytes (RFC 6455 control frame).", nameof(Bytes));
+            throw new ArgumentException($"A ping or pong payload must be at most {GripFrameContent.MaxControlFramePayload} bytes (RFC 6455 control frame).", nameof(Bytes));
         }
     }
 
@@ -307,14 +296,14 @@ public sealed class WebSocketMessageFormat
         {
             switch (Kind)
             {
-                case GripFrameKind.Text:
+                case GripFrameType.Text:
                     writer.WriteString("content"u8, Text);
                     break;
-                case GripFrameKind.Binary:
+                case GripFrameType.Binary:
                     writer.WriteBase64String("content-bin"u8, Bytes.Span);
                     break;
                 default:
-                    writer.WriteString("type"u8, Kind == GripFrameKind.Ping ? "ping" : "pong");
+                    writer.WriteString("type"u8, Kind == GripFrameType.Ping ? "ping" : "pong");
                     if (!Bytes.IsEmpty)
                     {
                         writer.WriteBase64String("content-bin"u8, Bytes.Span);
@@ -327,22 +316,6 @@ public sealed class WebSocketMessageFormat
         ContentFilterList.Write(writer, ContentFilters);
         writer.WriteEndObject();
     }
-}
-
-/// <summary>The kind of frame a published WebSocket message becomes.</summary>
-public enum GripFrameKind
-{
-    /// <summary>Text.</summary>
-    Text,
-
-    /// <summary>Binary.</summary>
-    Binary,
-
-    /// <summary>Ping.</summary>
-    Ping,
-
-    /// <summary>Pong.</summary>
-    Pong,
 }
 
 /// <summary>The <c>http-stream</c> format: bytes appended to held streams, a close, or a hint.</summary>

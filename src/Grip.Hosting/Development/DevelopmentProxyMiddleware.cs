@@ -90,7 +90,7 @@ internal sealed partial class DevelopmentProxyMiddleware(
         }
 
         string pathAndQuery = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        await using var session = new DevelopmentProxySession(id, pathAndQuery, context.Request.Host.Value ?? "localhost", headers, origin, hub, options.Value, logger)
+        await using var session = new DevelopmentProxySession(id, pathAndQuery, context.Request.Host.Value ?? "localhost", headers, origin, hub, options.Value, time, logger)
         {
             ClientTag = context.Request.Headers[TestClientHeader].ToString() is { Length: > 0 } tag ? tag : null,
         };

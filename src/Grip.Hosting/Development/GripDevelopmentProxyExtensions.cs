@@ -1,10 +1,7 @@
 using Grip.Hosting.Development;
 using Grip.Publishing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +27,11 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
         services.TryAddSingleton<GripDevelopmentProxyPaths>();
         services.TryAddSingleton<GripDevelopmentProxyState>();
         services.AddOptions<Grip.Hosting.GripOptions>();
-        services.AddHttpClient(DevelopmentProxyMiddleware.HttpClientName);
+
+        // Quiet by default: HttpClientFactory's logging handlers would write 4 Information lines for
+        // every WebSocket event the proxy forwards. docs/development-proxy.md ("Logging") shows how
+        // to turn them back on: AddHttpClient("Grip.DevelopmentProxy").AddDefaultLogger().
+        services.AddHttpClient(DevelopmentProxyMiddleware.HttpClientName).RemoveAllLoggers();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DevelopmentProxyStartupFilter>());
         return services;
     }
@@ -46,35 +47,4 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IGripPublisher, DevelopmentProxyPublisher>());
         return services;
     }
-}
-
-/// <summary>Puts the development proxy first in the pipeline when it is enabled.</summary>
-internal sealed partial class DevelopmentProxyStartupFilter(
-    GripDevelopmentProxyState state,
-    IHostEnvironment environment,
-    ILogger<DevelopmentProxyStartupFilter> logger) : IStartupFilter
-{
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-    {
-        bool enabled = state.IsActive;
-        if (enabled)
-        {
-            if (!environment.IsDevelopment())
-            {
-                LogEnabledOutsideDevelopment(logger, environment.EnvironmentName);
-            }
-
-            LogEnabled(logger);
-            app.UseWebSockets();
-            app.UseMiddleware<DevelopmentProxyMiddleware>();
-        }
-
-        next(app);
-    };
-
-    [LoggerMessage(EventId = 9030, Level = LogLevel.Warning, Message = "GRIP DEVELOPMENT PROXY IS ON: this app accepts WebSockets itself and emulates Pushpin in memory. It is for development only: it does not scale out, and publishes reach only this process. Configure GRIP_URL to use a real GRIP proxy.")]
-    private static partial void LogEnabled(ILogger logger);
-
-    [LoggerMessage(EventId = 9031, Level = LogLevel.Warning, Message = "The GRIP development proxy was enabled explicitly in the '{Environment}' environment. Never run it in production.")]
-    private static partial void LogEnabledOutsideDevelopment(ILogger logger, string environment);
 }

@@ -10,10 +10,10 @@ namespace Grip.Hosting.Diagnostics;
 public static class GripTelemetry
 {
     /// <summary>The meter and activity source name.</summary>
-    public const string Name = "Grip";
+    public const string Name = GripActivities.SourceName;
 
-    /// <summary>The activity source for request, dispatch and publish spans.</summary>
-    internal static readonly ActivitySource ActivitySource = new(Name, typeof(GripTelemetry).Assembly.GetName().Version?.ToString());
+    /// <summary>The activity source for request, dispatch and publish spans: the one <c>Grip</c> source, shared with the handler spans.</summary>
+    internal static ActivitySource ActivitySource => GripActivities.Source;
 }
 
 /// <summary>The instruments of the <c>Grip</c> meter, created through <see cref="IMeterFactory"/>.</summary>

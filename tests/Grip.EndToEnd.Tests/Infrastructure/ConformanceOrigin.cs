@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Grip.Hosting;
 using Grip.Protocol;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
@@ -177,18 +178,6 @@ public readonly struct ConformanceInvoker : IGripHandlerInvoker<ConformanceHandl
         handler.Close(connection, status);
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary><see cref="IGripRequest"/> over an ASP.NET Core request.</summary>
-public sealed class HttpGripRequest(HttpRequest request) : IGripRequest
-{
-    public string Path => request.Path.Value ?? "/";
-
-    public string QueryString => request.QueryString.Value ?? string.Empty;
-
-    public string? GetQueryValue(string name) => request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
-
-    public string? GetHeader(string name) => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
 }
 
 /// <summary>The minimal WebSocket-over-HTTP endpoint of the conformance origin.</summary>
