@@ -101,12 +101,18 @@ function connect(i) {
   }
   lat.sort((a, b) => a - b);
   const pct = p => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
+  // Over every delivery the run asked for (every message sent x every client that opened), a
+  // delivery that never happened counting as infinitely late: comparable between sides that
+  // delivered different shares. null = that percentile was never reached.
+  const expectedAll = sent * opened;
+  const pctAll = p => { const k = Math.floor(p * expectedAll); return k < lat.length ? lat[k] : null; };
   const res = {
     N, M, spreadMs: SPREAD, opened, sent, stillOpen: openNow.length,
     expectedDeliveries: openNow.length * sent, uniqueDelivered: perClient.reduce((a, b) => a + b, 0),
     recvTotal, dup, lost, lostAmongOpen, neverDeliveredFromOpen, neverDeliveredFromClosed, toldNotDelivered, toldUnknown, foreign,
     clientsComplete: openNow.filter(c => c.seen.size === sent).length,
     p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: lat.length ? lat[lat.length - 1] : null,
+    expectedAll, p50All: pctAll(0.5), p99All: pctAll(0.99),
     closes, closeLog, errors, timedOut, connectMs: tConnected - t0, sendPhaseMs: tSent - tConnected, wallMs: Date.now() - t0,
   };
   fs.writeFileSync(OUT, JSON.stringify(res, null, 1));

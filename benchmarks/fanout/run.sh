@@ -7,20 +7,28 @@
 #   benchmarks/fanout/run.sh                      # 200 500 1000 clients x 5 messages, jit aot node
 #   CLIENTS="20" MESSAGES=2 benchmarks/fanout/run.sh
 #
-# Env: CLIENTS ("200 500 1000"), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
+# Env: CLIENTS ("200 500 1000"), SHAPES ("burst"; "burst paced" runs both per size: burst = MESSAGES per
+# client within SPREAD_MS, far more than one Pushpin delivers in that time; paced = PACED_MESSAGES per
+# client ("200:5 500:2 1000:1") spread so that PACED_RATE (5000) deliveries per second are asked of
+# Pushpin, within its capacity here), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
 # random moments in this window), SIDES ("jit aot node"; also jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
 # arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
 # RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
-# --Grip:Publisher:Coalesce=false), PUSHPIN_MESSAGE_RATE / PUSHPIN_MESSAGE_HWM (Pushpin's [handler]
+# --Grip:Publisher:Coalesce=false), PROFILE (counters | trace: dotnet-counters / dotnet-trace on the .NET
+# origins during the measured window, files in the run's folder), PUSHPIN_LOG_LEVEL (e.g. "2,pushpin-proxy:3"),
+# PUSHPIN_MESSAGE_RATE / PUSHPIN_MESSAGE_HWM (Pushpin's [handler]
 # message_rate and message_hwm; unset = Pushpin's defaults 2500 and 25000: every item x subscriber
 # is one rate-limited delivery, and past the high-water mark Pushpin drops deliveries, logging
 # "exceeded publish hwm"; the table counts those lines).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+repo="${REPO:-$(cd "$here/../.." && pwd)}"
 CLIENTS="${CLIENTS:-200 500 1000}"
 MESSAGES="${MESSAGES:-5}"
 SPREAD_MS="${SPREAD_MS:-5000}"
+SHAPES="${SHAPES:-burst}"
+PACED_RATE="${PACED_RATE:-5000}"
+PACED_MESSAGES="${PACED_MESSAGES:-200:5 500:2 1000:1}"
 SIDES="${SIDES:-jit aot node}"
 SETTLE_MS="${SETTLE_MS:-30000}"
 MAX_RUN_S="${MAX_RUN_S:-600}"
@@ -54,9 +62,9 @@ fi
 # "-nocoalesce" sides: the same binary with one request per publish (to measure what coalescing does).
 side_args() { case $1 in *-nocoalesce) echo "--Grip:Publisher:Coalesce=false" ;; esac; }
 
-run_one() { # side clients
-  local side=$1 n=$2
-  local dir; dir=$(mktemp -d "$results/run-$side-$n.XXXX")
+run_one() { # side clients shape messages spread_ms
+  local side=$1 n=$2 shape=$3 msgs=$4 spread=$5
+  local dir; dir=$(mktemp -d "$results/run-$shape-$side-$n.XXXX")
   local http_port pub_port origin_port key="k$RANDOM$RANDOM"
   read -r http_port pub_port origin_port <<<"$(free_ports)"
   local pp; pp=$(start_pushpin "$dir" "$http_port" "$pub_port" "$origin_port" "$key")
@@ -82,11 +90,22 @@ run_one() { # side clients
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   c0=$(cpu_ticks "$origin"); p0=$(tree_ticks "$pp")
   # In the background and waited for, so that an interrupt stops it at once (traps run during wait).
-  timeout "$MAX_RUN_S" node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$n" "$MESSAGES" "$SPREAD_MS" "$dir/result.json" "$SETTLE_MS" $(( (MAX_RUN_S - 10) * 1000 )) >/dev/null 2>"$dir/load.err" &
+  timeout "$MAX_RUN_S" node "$here/load.js" "ws://127.0.0.1:$http_port/api/chat" "$n" "$msgs" "$spread" "$dir/result.json" "$SETTLE_MS" $(( (MAX_RUN_S - 10) * 1000 )) >/dev/null 2>"$dir/load.err" &
   local load_pid=$!
   started+=("$load_pid")
+  # PROFILE (.NET sides only, outside the measured numbers' comparison): "counters" records the
+  # runtime's counters (JIT time, methods jitted, GC) every second; "trace" a CPU-sampling trace.
+  local prof_pid=""
+  if [ -n "${PROFILE:-}" ] && [[ $side != node ]]; then
+    case $PROFILE in
+      counters) dotnet-counters collect -p "$origin" --format csv -o "$dir/counters.csv" --refresh-interval 1 --counters System.Runtime >"$dir/profile.out" 2>&1 & prof_pid=$! ;;
+      trace) dotnet-trace collect -p "$origin" --profile dotnet-sampled-thread-time -o "$dir/origin.nettrace" >"$dir/profile.out" 2>&1 & prof_pid=$! ;;
+    esac
+    started+=("$prof_pid")
+  fi
   wait "$load_pid" || echo "load client for $side/$n ended with $?" >&2
   c1=$(cpu_ticks "$origin"); p1=$(tree_ticks "$pp")
+  if [ -n "$prof_pid" ]; then kill -INT "$prof_pid" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$prof_pid" 2>/dev/null || break; sleep 0.1; done; fi
   local rss; rss=$(peak_rss_kb "$origin")
   local load_after; load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   local alive=yes; kill -0 "$origin" 2>/dev/null || alive=no
@@ -94,31 +113,40 @@ run_one() { # side clients
   local hwm_drops; hwm_drops=$(cat "$dir"/log/*.log "$dir/pushpin.out" 2>/dev/null | grep -c "exceeded publish hwm" || true)
   node -e '
     const r = require(process.argv[1]);
-    const [side, n, oc, pc, rss, lb, la, alive, hwm] = process.argv.slice(2);
+    const [side, n, shape, oc, pc, rss, lb, la, alive, hwm] = process.argv.slice(2);
     const deliveries = r.recvTotal;
     const cpuMs = +oc, perK = deliveries ? cpuMs / (deliveries / 1000) : null;
     const closes = Object.entries(r.closes).map(([k, v]) => `${v}x${k}`).join(" ") || "0";
     const lost = r.lostAmongOpen ?? r.lost;
     const never = r.neverDeliveredFromOpen === undefined ? "-" : `${r.neverDeliveredFromOpen}/${r.neverDeliveredFromClosed}`;
-    console.log("| " + [side, n, `${r.uniqueDelivered}/${r.expectedDeliveries}`, lost, never, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
-      `${r.p50} / ${r.p99}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
+    console.log("| " + [side, n, shape, `${r.uniqueDelivered}/${r.expectedDeliveries}`, lost, never, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
+      `${r.p50} / ${r.p99}`, `${r.p50All ?? "never"} / ${r.p99All ?? "never"}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
       (+pc/1000).toFixed(1), hwm, `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
-  ' "$dir/result.json" "$side" "$n" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
+  ' "$dir/result.json" "$side" "$n" "$shape ${msgs}x$((spread / 1000))s" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
 }
 
-echo "| origin | clients | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
-echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; $MESSAGES messages per client spread over $SPREAD_MS ms; warm-up ${WARMUP:-2 1} (clients messages); $(nproc) cores" | tee "$results/setup.txt" >&2
+echo "| origin | clients | shape (messages per client x window) | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms (delivered) | p50 / p99 ms (all expected; never = not reached) | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; shapes: $SHAPES (burst: $MESSAGES messages per client within $SPREAD_MS ms; paced: ${PACED_MESSAGES} messages per client at $PACED_RATE deliveries/s in all); warm-up ${WARMUP:-2 1} (clients messages); $(nproc) cores" | tee "$results/setup.txt" >&2
+# paced: the window that offers PACED_RATE deliveries per second (n clients x m messages reach n clients).
+paced_messages() { local n=$1 entry; for entry in $PACED_MESSAGES; do [ "${entry%%:*}" = "$n" ] && { echo "${entry#*:}"; return; }; done; echo 1; }
 round=0
 for n in $CLIENTS; do
-  # Rotate the order of the sides per size so that drift on the shared machine hits each alike.
-  read -r -a sides <<<"$SIDES"
-  k=$(( round % ${#sides[@]} ))
-  ordered=("${sides[@]:k}" "${sides[@]:0:k}")
-  for side in "${ordered[@]}"; do
-    run_one "$side" "$n" || { echo "| $side | $n | run failed (see $results) |" | tee -a "$results/table.txt"; cleanup; }
+  for shape in $SHAPES; do
+    case $shape in
+      burst) msgs=$MESSAGES; spread=$SPREAD_MS ;;
+      paced) msgs=$(paced_messages "$n"); spread=$(( n * n * msgs * 1000 / PACED_RATE )) ;;
+      *) echo "unknown shape $shape" >&2; exit 2 ;;
+    esac
+    # Rotate the order of the sides per size and shape so that drift on the shared machine hits each alike.
+    read -r -a sides <<<"$SIDES"
+    k=$(( round % ${#sides[@]} ))
+    ordered=("${sides[@]:k}" "${sides[@]:0:k}")
+    for side in "${ordered[@]}"; do
+      run_one "$side" "$n" "$shape" "$msgs" "$spread" || { echo "| $side | $n | $shape | run failed (see $results) |" | tee -a "$results/table.txt"; cleanup; }
+    done
+    round=$((round + 1))
   done
-  round=$((round + 1))
 done
 echo >&2
 cat "$results/table.txt" >&2
