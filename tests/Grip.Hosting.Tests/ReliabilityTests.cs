@@ -77,8 +77,10 @@ public class ReliabilityTests
             c.Send("echo:" + m.GetText());
         };
 
+        int timers = host.Time.TimersCreated;
         var hanging = host.SendAsync(Events.Text("hang"), connectionId: "hung-1");
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await host.Time.WaitForTimersAsync(timers + 1); // the endpoint's timeout timer is running
 
         // Other connections are served while the handler hangs.
         for (int i = 0; i < 5; i++)
@@ -112,8 +114,10 @@ public class ReliabilityTests
         await using var host = await GripTestHost.StartAsync(
             map: app => app.MapGripHandler<HangingOpenHandler>("/ws").WithGripHandlerTimeout(TimeSpan.FromSeconds(5)),
             services: s => s.AddSingleton(new HangingOpenHandler.Signals(entered, cancelled)));
+        int timers = host.Time.TimersCreated;
         var pending = host.SendAsync(Events.Open);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await host.Time.WaitForTimersAsync(timers + 1); // the endpoint's timeout timer is running
         host.Time.Advance(TimeSpan.FromSeconds(5));
         using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -142,6 +146,7 @@ public class ReliabilityTests
             c.Send("late");
         };
 
+        int timers = host.Time.TimersCreated;
         var fast = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "a", "/ws"));
         var slow = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "b", "/slow"));
         var patient = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "c", "/patient"));
@@ -150,6 +155,7 @@ public class ReliabilityTests
             await Task.Delay(10);
         }
 
+        await host.Time.WaitForTimersAsync(timers + 2); // /ws and /slow run a timeout timer; /patient none
         host.Time.Advance(TimeSpan.FromSeconds(2));
         using (var r = await fast.WaitAsync(TimeSpan.FromSeconds(10)))
         {

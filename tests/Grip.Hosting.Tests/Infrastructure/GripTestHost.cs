@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Grip.Hosting.Tests.Infrastructure;
 
@@ -12,7 +11,7 @@ public sealed class GripTestHost : IAsyncDisposable
 {
     public const string Key = "changeme";
 
-    private GripTestHost(WebApplication app, HandlerProbe probe, FakeTimeProvider time)
+    private GripTestHost(WebApplication app, HandlerProbe probe, CountingTimeProvider time)
     {
         App = app;
         Probe = probe;
@@ -24,7 +23,7 @@ public sealed class GripTestHost : IAsyncDisposable
 
     public HandlerProbe Probe { get; }
 
-    public FakeTimeProvider Time { get; }
+    public CountingTimeProvider Time { get; }
 
     public HttpClient Client { get; }
 
@@ -38,7 +37,7 @@ public sealed class GripTestHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key + "&verify-iss=pushpin" });
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new CountingTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(time);
         var probe = new HandlerProbe();
         builder.Services.AddSingleton(probe);

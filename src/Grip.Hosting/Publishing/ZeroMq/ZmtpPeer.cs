@@ -86,20 +86,7 @@ internal sealed class ZmtpPeer : IDisposable
             }
 
             var frame = await ReadFrameAsync(timeout.Token).ConfigureAwait(false);
-            if (frame is not { } f || (f.Flags & ZmtpProtocol.FlagCommand) == 0
-                || !ZmtpProtocol.TryParseCommand(f.Body, out var name, out var data) || !name.SequenceEqual("READY"u8))
-            {
-                return "the first frame after the greeting was not a READY command";
-            }
-
-            string? socketType = ZmtpProtocol.ReadSocketType(data);
-            if (socketType is not ("SUB" or "XSUB"))
-            {
-                return $"socket type '{socketType ?? "(none)"}' cannot subscribe to a PUB socket (SUB or XSUB expected)";
-            }
-
-            SocketType = socketType;
-            return null;
+            return CheckReady(frame);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_abort.IsCancellationRequested)
         {
@@ -113,6 +100,26 @@ internal sealed class ZmtpPeer : IDisposable
         {
             return ex.Message;
         }
+    }
+
+    // Synchronous on purpose: the spans of a parsed command must not live in an async method's
+    // state machine (a Debug build hoists every local there, and a span cannot be hoisted).
+    private string? CheckReady(Frame? frame)
+    {
+        if (frame is not { } f || (f.Flags & ZmtpProtocol.FlagCommand) == 0
+            || !ZmtpProtocol.TryParseCommand(f.Body, out var name, out var data) || !name.SequenceEqual("READY"u8))
+        {
+            return "the first frame after the greeting was not a READY command";
+        }
+
+        string? socketType = ZmtpProtocol.ReadSocketType(data);
+        if (socketType is not ("SUB" or "XSUB"))
+        {
+            return $"socket type '{socketType ?? "(none)"}' cannot subscribe to a PUB socket (SUB or XSUB expected)";
+        }
+
+        SocketType = socketType;
+        return null;
     }
 
     /// <summary>Runs the writer and reads subscriptions until the connection ends; returns why it ended.</summary>
