@@ -11,7 +11,7 @@
 # client within SPREAD_MS, far more than one Pushpin delivers in that time; paced = PACED_MESSAGES per
 # client ("200:5 500:2 1000:1") spread so that PACED_RATE (5000) deliveries per second are asked of
 # Pushpin, within its capacity here), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
-# random moments in this window), SIDES ("jit aot node"; also jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
+# random moments in this window), SIDES ("jit aot node"; also r2r: the JIT build published with ReadyToRun; jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
 # arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
 # RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
 # --Grip:Publisher:Coalesce=false), PROFILE (counters | trace: dotnet-counters / dotnet-trace on the .NET
@@ -29,6 +29,7 @@ SPREAD_MS="${SPREAD_MS:-5000}"
 SHAPES="${SHAPES:-burst}"
 PACED_RATE="${PACED_RATE:-5000}"
 PACED_MESSAGES="${PACED_MESSAGES:-200:5 500:2 1000:1}"
+R2R_PUBLISH_ARGS="${R2R_PUBLISH_ARGS:--p:PublishReadyToRun=true}"
 SIDES="${SIDES:-jit aot node}"
 SETTLE_MS="${SETTLE_MS:-30000}"
 MAX_RUN_S="${MAX_RUN_S:-600}"
@@ -57,10 +58,26 @@ if [[ " $SIDES " == *" aot"* ]]; then
   fi
   test -x "$AOT_DIR/Chat" || { echo "no native Chat at $AOT_DIR/Chat" >&2; exit 1; }
 fi
+# "r2r": the JIT deployment a production service would ship: framework-dependent, every assembly of
+# the app (samples/Chat, Grip.*, IdentityModel) precompiled with ReadyToRun (the framework's own
+# assemblies are already), with Chat.csproj's runtime settings (tiered compilation off: precompiled
+# code is used as it is, and what was not precompiled is compiled once, optimized).
+# R2R_PUBLISH_ARGS changes the MSBuild properties (e.g. add -p:TieredCompilation=true).
+if [[ " $SIDES " == *" r2r"* ]]; then
+  if [ -z "${R2R_DIR:-}" ]; then
+    R2R_DIR="$results/r2r"
+    # shellcheck disable=SC2086 # R2R_PUBLISH_ARGS is a list of MSBuild properties.
+    dotnet publish "$repo/samples/Chat" -c Release -r linux-x64 --self-contained false -p:PublishAot=false $R2R_PUBLISH_ARGS -o "$R2R_DIR" -v quiet -nologo >&2
+  fi
+  test -f "$R2R_DIR/Chat.dll" || { echo "no ReadyToRun Chat at $R2R_DIR/Chat.dll" >&2; exit 1; }
+fi
 
 
 # "-nocoalesce" sides: the same binary with one request per publish (to measure what coalescing does).
 side_args() { case $1 in *-nocoalesce) echo "--Grip:Publisher:Coalesce=false" ;; esac; }
+# "jit-tc0" / "jit-nopgo": the same JIT build with the runtime's tiered compilation off (every method
+# compiled once, fully optimized, at its first call) or with tiered PGO off (no instrumented tier).
+side_env() { case $1 in jit-tc0) echo "DOTNET_TieredCompilation=0" ;; jit-nopgo) echo "DOTNET_TieredPGO=0" ;; esac; }
 
 run_one() { # side clients shape messages spread_ms
   local side=$1 n=$2 shape=$3 msgs=$4 spread=$5
@@ -72,7 +89,8 @@ run_one() { # side clients shape messages spread_ms
   local grip_url="http://127.0.0.1:$pub_port/?iss=pushpin&key=$key"
   local origin
   case $side in
-    jit|jit-nocoalesce) GRIP_URL="$grip_url" dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    jit|jit-nocoalesce|jit-tc0|jit-nopgo) env GRIP_URL="$grip_url" $(side_env "$side") dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    r2r) GRIP_URL="$grip_url" dotnet "$R2R_DIR/Chat.dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS >"$dir/origin.out" 2>&1 & origin=$! ;;
     aot|aot-nocoalesce) GRIP_URL="$grip_url" "$AOT_DIR/Chat" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
     node) PORT=$origin_port GRIP_CONTROL="http://127.0.0.1:$pub_port/" GRIP_KEY="$key" node "$here/chat.mjs" >"$dir/origin.out" 2>&1 & origin=$! ;;
   esac
@@ -113,20 +131,20 @@ run_one() { # side clients shape messages spread_ms
   local hwm_drops; hwm_drops=$(cat "$dir"/log/*.log "$dir/pushpin.out" 2>/dev/null | grep -c "exceeded publish hwm" || true)
   node -e '
     const r = require(process.argv[1]);
-    const [side, n, shape, oc, pc, rss, lb, la, alive, hwm] = process.argv.slice(2);
+    const [side, n, shape, oc, pc, rss, lb, la, alive, hwm, total] = process.argv.slice(2);
     const deliveries = r.recvTotal;
     const cpuMs = +oc, perK = deliveries ? cpuMs / (deliveries / 1000) : null;
     const closes = Object.entries(r.closes).map(([k, v]) => `${v}x${k}`).join(" ") || "0";
     const lost = r.lostAmongOpen ?? r.lost;
     const never = r.neverDeliveredFromOpen === undefined ? "-" : `${r.neverDeliveredFromOpen}/${r.neverDeliveredFromClosed}`;
     console.log("| " + [side, n, shape, `${r.uniqueDelivered}/${r.expectedDeliveries}`, lost, never, r.dup, `${r.toldNotDelivered}/${r.toldUnknown}`, closes,
-      `${r.p50} / ${r.p99}`, `${r.p50All ?? "never"} / ${r.p99All ?? "never"}`, (cpuMs/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
+      `${r.p50} / ${r.p99}`, `${r.p50All ?? "never"} / ${r.p99All ?? "never"}`, (cpuMs/1000).toFixed(2), (+total/1000).toFixed(2), perK === null ? "-" : perK.toFixed(2), (+rss/1024).toFixed(1),
       (+pc/1000).toFixed(1), hwm, `${lb} -> ${la}`, alive, (r.wallMs/1000).toFixed(1)].join(" | ") + " |");
-  ' "$dir/result.json" "$side" "$n" "$shape ${msgs}x$((spread / 1000))s" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" | tee -a "$results/table.txt"
+  ' "$dir/result.json" "$side" "$n" "$shape ${msgs}x$((spread / 1000))s" "$(( (c1 - c0) * 1000 / tick ))" "$(( (p1 - p0) * 1000 / tick ))" "$rss" "$load_before" "$load_after" "$alive" "$hwm_drops" "$(( c1 * 1000 / tick ))" | tee -a "$results/table.txt"
 }
 
-echo "| origin | clients | shape (messages per client x window) | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms (delivered) | p50 / p99 ms (all expected; never = not reached) | origin CPU s | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
+echo "| origin | clients | shape (messages per client x window) | delivered (unique/expected, open clients) | lost among open | reached no one (open/closed senders) | duplicates | sender told (failed/unknown) | closed (count x code) | p50 / p99 ms (delivered) | p50 / p99 ms (all expected; never = not reached) | origin CPU s | origin CPU s since its start (start-up and warm-up included) | origin CPU ms per 1,000 deliveries | origin peak RSS MiB | Pushpin CPU s | Pushpin hwm drops | load avg before -> after | origin alive | wall s |" | tee "$results/table.txt"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" | tee -a "$results/table.txt"
 echo "Pushpin [handler] message_rate=${PUSHPIN_MESSAGE_RATE:-default} message_hwm=${PUSHPIN_MESSAGE_HWM:-default}; shapes: $SHAPES (burst: $MESSAGES messages per client within $SPREAD_MS ms; paced: ${PACED_MESSAGES} messages per client at $PACED_RATE deliveries/s in all); warm-up ${WARMUP:-2 1} (clients messages); $(nproc) cores" | tee "$results/setup.txt" >&2
 # paced: the window that offers PACED_RATE deliveries per second (n clients x m messages reach n clients).
 paced_messages() { local n=$1 entry; for entry in $PACED_MESSAGES; do [ "${entry%%:*}" = "$n" ] && { echo "${entry#*:}"; return; }; done; echo 1; }
