@@ -11,7 +11,8 @@
 # client within SPREAD_MS, far more than one Pushpin delivers in that time; paced = PACED_MESSAGES per
 # client ("200:5 500:2 1000:1") spread so that PACED_RATE (5000) deliveries per second are asked of
 # Pushpin, within its capacity here), MESSAGES (5), WARMUP ("2 1": clients and messages before measuring), SPREAD_MS (5000: each client's messages are sent at
-# random moments in this window), SIDES ("jit aot node"; also r2r: the JIT build published with ReadyToRun; jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
+# random moments in this window), SIDES ("jit aot node"; also r2r: the JIT build published with ReadyToRun; jit-tiered, jit-tiered-nopgo: the
+# JIT build with the runtime's tiered compilation; jit-nocoalesce, aot-nocoalesce), SETTLE_MS (30000: stop waiting when nothing
 # arrives for this long), MAX_RUN_S (600: hard bound per run), AOT_DIR (reuse a published binary),
 # RESULTS_DIR (default: a new /tmp/grip-fanout.*), CHAT_ARGS (extra args for samples/Chat, e.g.
 # --Grip:Publisher:Coalesce=false), PROFILE (counters | trace: dotnet-counters / dotnet-trace on the .NET
@@ -75,9 +76,11 @@ fi
 
 # "-nocoalesce" sides: the same binary with one request per publish (to measure what coalescing does).
 side_args() { case $1 in *-nocoalesce) echo "--Grip:Publisher:Coalesce=false" ;; esac; }
-# "jit-tc0" / "jit-nopgo": the same JIT build with the runtime's tiered compilation off (every method
-# compiled once, fully optimized, at its first call) or with tiered PGO off (no instrumented tier).
-side_env() { case $1 in jit-tc0) echo "DOTNET_TieredCompilation=0" ;; jit-nopgo) echo "DOTNET_TieredPGO=0" ;; esac; }
+# "jit-tiered": the same JIT build with the runtime's default tiered compilation instead of
+# Chat.csproj's TieredCompilation=false (the environment variable overrides Chat.runtimeconfig.json):
+# a quick first compile, call counting, and hot methods recompiled with (tiered PGO) instrumentation,
+# then optimized. "jit-tiered-nopgo": the same without the instrumented step.
+side_env() { case $1 in jit-tiered) echo "DOTNET_TieredCompilation=1" ;; jit-tiered-nopgo) echo "DOTNET_TieredCompilation=1 DOTNET_TieredPGO=0" ;; esac; }
 
 run_one() { # side clients shape messages spread_ms
   local side=$1 n=$2 shape=$3 msgs=$4 spread=$5
@@ -89,7 +92,7 @@ run_one() { # side clients shape messages spread_ms
   local grip_url="http://127.0.0.1:$pub_port/?iss=pushpin&key=$key"
   local origin
   case $side in
-    jit|jit-nocoalesce|jit-tc0|jit-nopgo) env GRIP_URL="$grip_url" $(side_env "$side") dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
+    jit|jit-nocoalesce|jit-tiered|jit-tiered-nopgo) env GRIP_URL="$grip_url" $(side_env "$side") dotnet "$jit_dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
     r2r) GRIP_URL="$grip_url" dotnet "$R2R_DIR/Chat.dll" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS >"$dir/origin.out" 2>&1 & origin=$! ;;
     aot|aot-nocoalesce) GRIP_URL="$grip_url" "$AOT_DIR/Chat" --urls "http://127.0.0.1:$origin_port" --Logging:LogLevel:Default=Warning $CHAT_ARGS $(side_args "$side") >"$dir/origin.out" 2>&1 & origin=$! ;;
     node) PORT=$origin_port GRIP_CONTROL="http://127.0.0.1:$pub_port/" GRIP_KEY="$key" node "$here/chat.mjs" >"$dir/origin.out" 2>&1 & origin=$! ;;
