@@ -21,17 +21,20 @@ const t0 = Date.now();
 const clients = [];
 let opened = 0, recvTotal = 0, dup = 0, foreign = 0, toldNotDelivered = 0, toldUnknown = 0, finishing = false;
 const closes = {}, errors = {}, lat = [];
+// When each early close happened: ms after the client's open and after the run's start, its messages sent/received, and the close reason.
+const closeLog = [];
 
 function connect(i) {
   return new Promise(resolve => {
     const ws = new WebSocket(URL_, { perMessageDeflate: false });
-    const c = { i, ws, seen: new Set(), open: false, sentSeqs: new Set() };
+    const c = { i, ws, seen: new Set(), open: false, sentSeqs: new Set(), openedAt: 0, lastRecvAt: 0 };
     clients[i] = c;
     const timer = setTimeout(() => { errors['connect-timeout'] = (errors['connect-timeout'] || 0) + 1; try { ws.terminate(); } catch { } resolve(); }, 60000);
-    ws.on('open', () => { clearTimeout(timer); c.open = true; opened++; resolve(); });
+    ws.on('open', () => { clearTimeout(timer); c.open = true; c.openedAt = Date.now(); opened++; resolve(); });
     ws.on('message', data => {
       const s = data.toString(), now = Date.now();
       recvTotal++;
+      c.lastRecvAt = now;
       const m = /^L (\d+) (\d+) (\d+)$/.exec(s);
       if (!m) {
         // samples/Chat tells a sender about a publish that failed or whose outcome is unknown.
@@ -43,7 +46,15 @@ function connect(i) {
       const key = m[1] + ':' + m[2];
       if (c.seen.has(key)) dup++; else { c.seen.add(key); lat.push(now - +m[3]); }
     });
-    ws.on('close', code => { if (!finishing) closes[code] = (closes[code] || 0) + 1; c.open = false; });
+    ws.on('close', (code, reason) => {
+      if (!finishing) {
+        closes[code] = (closes[code] || 0) + 1;
+        const now = Date.now();
+        closeLog.push({ client: i, code, reason: reason.toString(), msAfterOpen: c.openedAt ? now - c.openedAt : null, msAfterStart: now - t0,
+          msSinceLastReceived: c.lastRecvAt ? now - c.lastRecvAt : null, sent: c.sentSeqs.size, received: c.seen.size });
+      }
+      c.open = false;
+    });
     ws.on('error', e => { errors[e.message] = (errors[e.message] || 0) + 1; clearTimeout(timer); resolve(); });
   });
 }
@@ -90,13 +101,19 @@ function connect(i) {
   }
   lat.sort((a, b) => a - b);
   const pct = p => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
+  // Over every delivery the run asked for (every message sent x every client that opened), a
+  // delivery that never happened counting as infinitely late: comparable between sides that
+  // delivered different shares. null = that percentile was never reached.
+  const expectedAll = sent * opened;
+  const pctAll = p => { const k = Math.floor(p * expectedAll); return k < lat.length ? lat[k] : null; };
   const res = {
     N, M, spreadMs: SPREAD, opened, sent, stillOpen: openNow.length,
     expectedDeliveries: openNow.length * sent, uniqueDelivered: perClient.reduce((a, b) => a + b, 0),
     recvTotal, dup, lost, lostAmongOpen, neverDeliveredFromOpen, neverDeliveredFromClosed, toldNotDelivered, toldUnknown, foreign,
     clientsComplete: openNow.filter(c => c.seen.size === sent).length,
     p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: lat.length ? lat[lat.length - 1] : null,
-    closes, errors, timedOut, connectMs: tConnected - t0, sendPhaseMs: tSent - tConnected, wallMs: Date.now() - t0,
+    expectedAll, p50All: pctAll(0.5), p99All: pctAll(0.99),
+    closes, closeLog, errors, timedOut, connectMs: tConnected - t0, sendPhaseMs: tSent - tConnected, wallMs: Date.now() - t0,
   };
   fs.writeFileSync(OUT, JSON.stringify(res, null, 1));
   console.log(JSON.stringify(res));
