@@ -128,7 +128,10 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             metrics.BatchBytes.Record(length);
 
             // 5. Dispatch.
-            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null);
+            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null)
+            {
+                User = context.User,
+            };
             long start = Stopwatch.GetTimestamp();
             TimeSpan? timeout = HandlerTimeout;
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
