@@ -44,3 +44,15 @@ public sealed partial class WebChatWithFallbackHandler
     [OnMessage]
     public static string Fallback(string text) => "fallback: " + text;
 }
+
+/// <summary>Typed publishing: each chat message goes to the room as JSON, to everyone but its sender.</summary>
+[GripJsonContext(typeof(WebChatJson))]
+public sealed partial class RoomHandler
+{
+    [OnOpen]
+    public static void Open(GripConnection connection) => connection.Subscribe("room", Grip.Protocol.GripFilters.SkipSelf);
+
+    [OnMessage("chat.send")]
+    public static Task Send(ChatSend message, GripConnection connection, CancellationToken cancellationToken) =>
+        connection.PublishJsonToOthersAsync("room", new ChatAck(message.Id, message.Text.Length, message.Note), WebChatJson.Default.ChatAck, cancellationToken);
+}

@@ -344,6 +344,14 @@ public sealed class GripConnection : IDisposable
     public Task PublishToOthersAsync(string channel, string text, CancellationToken cancellationToken = default) =>
         Services.GetRequiredService<IGripPublisher>().PublishExceptAsync(channel, text, Id, cancellationToken);
 
+    /// <summary>
+    /// Publishes <paramref name="value"/> as JSON text to every subscriber of <paramref name="channel"/>
+    /// except this connection (subscribed with <see cref="GripFilters.SkipSelf"/>): the typed
+    /// counterpart of <see cref="PublishToOthersAsync"/>, serialized like <see cref="SendJson{T}"/>.
+    /// </summary>
+    public Task PublishJsonToOthersAsync<T>(string channel, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        Services.GetRequiredService<IGripPublisher>().PublishJsonExceptAsync(channel, value, typeInfo, Id, cancellationToken);
+
     /// <summary>Accepts the connection: writes the OPEN event (the dispatcher does this).</summary>
     internal void WriteOpen()
     {
