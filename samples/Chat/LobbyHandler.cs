@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grip;
 using Grip.Protocol;
@@ -44,8 +45,9 @@ public sealed partial class LobbyHandler
 /// <param name="YourConnectionId">The connection id others see in front of this connection's messages.</param>
 public sealed record Connected(
     [property: JsonPropertyName("connected")] bool IsConnected,
-    [property: JsonPropertyName("yourConnectionId")] string YourConnectionId);
+    string YourConnectionId);
 
 /// <summary>Source-generated JSON metadata: no reflection, so the sample publishes with Native AOT.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(Connected))]
 internal sealed partial class LobbyJsonContext : JsonSerializerContext;

@@ -5,16 +5,16 @@ namespace PubSub;
 
 /// <summary><c>{"action":"subscribe","channel":"c"}</c> or <c>{"action":"unsubscribe","channel":"c"}</c>.</summary>
 /// <param name="Channel">The channel name.</param>
-public sealed record ChannelRequest([property: JsonPropertyName("channel")] string? Channel);
+public sealed record ChannelRequest(string? Channel = null);
 
 /// <summary><c>{"action":"publish","channel":"c","name":"n","data":{...}}</c>.</summary>
 /// <param name="Channel">The channel name.</param>
 /// <param name="Name">The event name.</param>
 /// <param name="Data">Any JSON value.</param>
 public sealed record PublishRequest(
-    [property: JsonPropertyName("channel")] string? Channel,
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("data")] JsonElement Data);
+    string? Channel = null,
+    string? Name = null,
+    JsonElement Data = default);
 
 /// <summary>What every subscriber of a channel receives for a publish.</summary>
 /// <param name="Channel">The channel.</param>
@@ -22,29 +22,28 @@ public sealed record PublishRequest(
 /// <param name="Data">The published JSON value.</param>
 /// <param name="ClientId">The publisher's client id, from its token.</param>
 public sealed record ChannelMessage(
-    [property: JsonPropertyName("channel")] string Channel,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("data")] JsonElement Data,
-    [property: JsonPropertyName("clientId")] string ClientId);
+    string Channel,
+    string Name,
+    JsonElement Data,
+    string ClientId);
 
 /// <summary>An acknowledgement: <c>{"action":"subscribed","channel":"c"}</c> and the like.</summary>
 /// <param name="Action">subscribed, unsubscribed.</param>
 /// <param name="Channel">The channel.</param>
 public sealed record Ack(
-    [property: JsonPropertyName("action")] string Action,
-    [property: JsonPropertyName("channel")] string Channel);
+    string Action,
+    string Channel);
 
 /// <summary>A typed error: <c>{"action":"error","code":"…","message":"…"}</c>. The connection stays open.</summary>
 /// <param name="Code">A stable code: malformed-json, unknown-action, invalid-channel, channel-not-allowed, invalid-message.</param>
 /// <param name="Message">Words for people.</param>
 /// <param name="Channel">The channel concerned, if any.</param>
 public sealed record ErrorMessage(
-    [property: JsonPropertyName("code")] string Code,
-    [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("channel"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Channel = null)
+    string Code,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Channel = null)
 {
     /// <summary>Always <c>error</c>.</summary>
-    [JsonPropertyName("action")]
     [JsonPropertyOrder(-1)]
     public string Action => "error";
 }
@@ -53,17 +52,22 @@ public sealed record ErrorMessage(
 /// <param name="Token">The JWT.</param>
 /// <param name="Expires">When it expires (ISO 8601).</param>
 public sealed record TokenResponse(
-    [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires")] DateTimeOffset Expires);
+    string Token,
+    DateTimeOffset Expires);
 
 /// <summary>The body a long-poll gets when its timeout passes without a publish.</summary>
 /// <param name="Channel">The channel polled.</param>
 /// <param name="Messages">Always empty.</param>
 public sealed record PollTimeout(
-    [property: JsonPropertyName("channel")] string Channel,
-    [property: JsonPropertyName("messages")] IReadOnlyList<ChannelMessage> Messages);
+    string Channel,
+    IReadOnlyList<ChannelMessage> Messages);
 
-/// <summary>Source-generated JSON metadata for every message: no reflection, so the sample publishes with Native AOT.</summary>
+/// <summary>
+/// Source-generated JSON metadata for every message: no reflection, so the sample publishes with
+/// Native AOT. Web conventions: camelCase names (no [JsonPropertyName] on every property), and
+/// required and nullable annotations respected (an optional property has a default).
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ChannelRequest))]
 [JsonSerializable(typeof(PublishRequest))]
 [JsonSerializable(typeof(ChannelMessage))]

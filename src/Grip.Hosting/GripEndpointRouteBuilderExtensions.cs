@@ -15,7 +15,8 @@ public static class GripEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps a WebSocket-over-HTTP endpoint for <typeparamref name="THandler"/> at <paramref name="pattern"/>
     /// (POST). The returned builder composes like any endpoint's: <c>RequireAuthorization</c>,
-    /// <c>RequireRateLimiting</c>, <c>RequireCors</c>, <c>AddEndpointFilter</c>, metadata.
+    /// <c>RequireRateLimiting</c>, <c>RequireCors</c>, <c>AddEndpointFilter</c>, metadata. Attributes on
+    /// the handler class (<c>[Authorize]</c>, <c>[AllowAnonymous]</c>, ...) are the endpoint's metadata too.
     /// </summary>
     /// <typeparam name="THandler">The handler class; the GripHandlers generator implements <see cref="IGripHandler"/> on it.</typeparam>
     /// <param name="endpoints">The route builder.</param>
@@ -55,6 +56,10 @@ public static class GripEndpointRouteBuilderExtensions
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");
+
+        // Attributes on the handler class are endpoint metadata, as on a controller: [Authorize(...)],
+        // [AllowAnonymous], [EnableRateLimiting], [EnableCors] ... apply to every request of its connections.
+        builder.WithMetadata(typeof(THandler).GetCustomAttributes(inherit: true));
 
         builder.Finally(b =>
         {

@@ -17,6 +17,7 @@ public sealed class DescriptorTests
     [
         .. new HandlerAnalyzer().SupportedDiagnostics,
         .. new ConstantArgumentAnalyzer().SupportedDiagnostics,
+        .. new JsonContextOptionsAnalyzer().SupportedDiagnostics,
     ];
 
     private static readonly CodeFixProvider[] Fixes =
@@ -26,6 +27,7 @@ public sealed class DescriptorTests
         new AddJsonSerializableCodeFixProvider(),
         new CloseCodeCodeFixProvider(),
         new AddMessageParameterCodeFixProvider(),
+        new AddWebJsonOptionsCodeFixProvider(),
     ];
 
     private static string RepositoryRoot()
@@ -82,7 +84,7 @@ public sealed class DescriptorTests
     public void The_ids_with_a_fix_are_the_ones_the_editor_page_lists()
     {
         string[] fixable = Fixes.SelectMany(f => f.FixableDiagnosticIds).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["GRIP0003", "GRIP0006", "GRIP0008", "GRIP0010", "GRIP0012"], fixable);
+        Assert.Equal(["GRIP0003", "GRIP0006", "GRIP0008", "GRIP0010", "GRIP0012", "GRIP0017"], fixable);
 
         string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "editor.md"));
         foreach (var descriptor in Descriptors)

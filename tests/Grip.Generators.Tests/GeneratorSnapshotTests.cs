@@ -59,6 +59,38 @@ public sealed class GeneratorSnapshotTests
     }
 
     [Fact]
+    public void Request_user_and_logger_bindings()
+    {
+        // HttpContext and Grip.Hosting's accessor are stand-ins: this project does not reference ASP.NET Core.
+        const string source = """
+            namespace Microsoft.AspNetCore.Http { public abstract class HttpContext { } }
+            namespace Grip
+            {
+                public static class GripConnectionHttpExtensions
+                {
+                    public static Microsoft.AspNetCore.Http.HttpContext GetHttpContext(this GripConnection connection) => throw new System.InvalidOperationException();
+                }
+            }
+            namespace Demo
+            {
+                using System.Security.Claims;
+                using Grip;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.Logging;
+                public sealed partial class Who(ILogger log)
+                {
+                    [OnOpen]
+                    public void Open(GripConnection connection, HttpContext context, ClaimsPrincipal user, ILogger logger) => log.LogDebug("{Path}", context.ToString());
+
+                    [OnMessage]
+                    public string Hello(string text, ClaimsPrincipal user) => text + user.Identity?.Name;
+                }
+            }
+            """;
+        GeneratorHarness.VerifyScenario("RequestBindings", ["Grip.Demo.Who.g.cs"], source);
+    }
+
+    [Fact]
     public void Typed_messages_routed_by_discriminator_with_fallback()
     {
         const string source = """

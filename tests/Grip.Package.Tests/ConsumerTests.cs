@@ -81,6 +81,20 @@ public sealed partial class ConsumerTests(PackagesFixture packages, ITestOutputH
                 [OnMessage]
                 public async void Text(string text) => await Task.Yield();
             }
+
+            // Issue 16's second run-time failure, now a build error: a second message parameter.
+            [GripJsonContext(typeof(BrokenJson))]
+            public sealed partial class BrokenJsonHandler
+            {
+                [OnMessage("chat.send")]
+                public string Send(ChatSend m, string raw) => raw + m.Text;
+            }
+
+            public sealed record ChatSend(string Id, string Text);
+
+            [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+            [System.Text.Json.Serialization.JsonSerializable(typeof(ChatSend))]
+            public sealed partial class BrokenJson : System.Text.Json.Serialization.JsonSerializerContext;
             """);
         string log = await Dotnet.RunAsync(
             "dotnet",
@@ -94,6 +108,7 @@ public sealed partial class ConsumerTests(PackagesFixture packages, ITestOutputH
         Assert.True(line is not null, "no GRIP0003 in the build output:\n" + log);
         Assert.Matches(@"Broken\.cs\(8,\d+\): error GRIP0003: 'Text' is async void: .*return Task or ValueTask instead \[", line);
         Assert.DoesNotContain("http", line, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"error GRIP0015: Parameter 'raw' of 'Send' is a second message: 'm' already receives the message", log);
         Assert.Contains("| GRIP0003 |", File.ReadAllText(Path.Combine(packages.Work.Path, "packages", "grip.abstractions", packages.Feed.Version, "README.md")), StringComparison.Ordinal);
     }
 

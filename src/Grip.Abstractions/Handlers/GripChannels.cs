@@ -12,6 +12,9 @@ public static class GripChannels
     /// <summary>The prefix of per-connection channel names.</summary>
     public const string ConnectionPrefix = "grip.connection.";
 
+    /// <summary>The prefix of per-user channel names.</summary>
+    public const string UserPrefix = "grip.user.";
+
     /// <summary>
     /// The one check of a channel name, for subscriptions and publishes alike: non-empty and free of
     /// control characters (Pushpin refuses anything else: the connection is dropped or the publish fails).
@@ -41,6 +44,25 @@ public static class GripChannels
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         return ConnectionPrefix + connectionId;
+    }
+
+    /// <summary>
+    /// The channel of the user <paramref name="userId"/> (<see cref="IGripUserIdProvider"/>): every
+    /// connection of a signed-in user is subscribed to it when it opens.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id is empty or contains control characters (not a valid channel name).</exception>
+    public static string ForUser(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        foreach (char c in userId)
+        {
+            if (char.IsControl(c))
+            {
+                throw new ArgumentException("A user id used in a channel name must not contain control characters.", nameof(userId));
+            }
+        }
+
+        return UserPrefix + userId;
     }
 }
 

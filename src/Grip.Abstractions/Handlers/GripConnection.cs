@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -62,6 +63,14 @@ public sealed class GripConnection : IDisposable
 
     /// <summary>Connection meta kept by the proxy between requests (<c>Meta-*</c> / <c>Set-Meta-*</c>).</summary>
     public GripMeta Meta { get; }
+
+    /// <summary>
+    /// The user of the request that carried this batch: ASP.NET Core's <c>HttpContext.User</c> after the
+    /// app's authentication middleware (the proxy sends the client's handshake headers, so the
+    /// same credentials, with every request of the connection). An anonymous principal (no
+    /// authenticated identity) when nobody signed in; never <see langword="null"/>.
+    /// </summary>
+    public ClaimsPrincipal User { get; init; } = new ClaimsPrincipal(new ClaimsIdentity());
 
     /// <summary>Whether this batch opens the connection (its first event is OPEN).</summary>
     public bool IsOpening { get; internal set; }
@@ -334,6 +343,14 @@ public sealed class GripConnection : IDisposable
     /// </summary>
     public Task PublishToOthersAsync(string channel, string text, CancellationToken cancellationToken = default) =>
         Services.GetRequiredService<IGripPublisher>().PublishExceptAsync(channel, text, Id, cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="value"/> as JSON text to every subscriber of <paramref name="channel"/>
+    /// except this connection (subscribed with <see cref="GripFilters.SkipSelf"/>): the typed
+    /// counterpart of <see cref="PublishToOthersAsync"/>, serialized like <see cref="SendJson{T}"/>.
+    /// </summary>
+    public Task PublishJsonToOthersAsync<T>(string channel, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        Services.GetRequiredService<IGripPublisher>().PublishJsonExceptAsync(channel, value, typeInfo, Id, cancellationToken);
 
     /// <summary>Accepts the connection: writes the OPEN event (the dispatcher does this).</summary>
     internal void WriteOpen()

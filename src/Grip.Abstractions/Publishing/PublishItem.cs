@@ -198,6 +198,22 @@ public sealed class WebSocketMessageFormat
         return new(WebSocketMessageAction.Send, GripFrameType.Text, text, default, null, null);
     }
 
+    /// <summary>
+    /// A text message: <paramref name="value"/> as JSON, serialized with source-generated metadata
+    /// (no reflection, Native AOT safe) exactly as <see cref="GripConnection.SendJson{T}"/> writes it.
+    /// </summary>
+    public static WebSocketMessageFormat FromJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            System.Text.Json.JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        return FromText(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     /// <summary>A binary message.</summary>
     public static WebSocketMessageFormat FromBinary(ReadOnlyMemory<byte> bytes) =>
         new(WebSocketMessageAction.Send, GripFrameType.Binary, null, bytes, null, null);

@@ -27,7 +27,9 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidJsonContext,
         DiagnosticDescriptors.NoMessageParameter,
         DiagnosticDescriptors.AmbiguousConstructor,
-        DiagnosticDescriptors.InvalidMessageType);
+        DiagnosticDescriptors.InvalidMessageType,
+        DiagnosticDescriptors.SecondMessageParameter,
+        DiagnosticDescriptors.JsonTypeAsService);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

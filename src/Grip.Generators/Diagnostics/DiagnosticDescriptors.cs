@@ -22,7 +22,7 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.GRIP0001_UnsupportedParameter,
         "Unsupported handler parameter",
         "Parameter '{0}' of '{1}' cannot be bound: {2}",
-        "Handler parameters are bound by generated code: GripConnection, CancellationToken, CloseStatus (in [OnClose]), the message (in [OnMessage]: string, ReadOnlyMemory<byte>, byte[], GripMessage or a JSON type), and services from dependency injection (reference types).");
+        "Handler parameters are bound by generated code: GripConnection, CancellationToken, CloseStatus (in [OnClose]), HttpContext and ClaimsPrincipal (with Grip.Hosting), ILogger (category: the handler type), the message (in [OnMessage]: string, ReadOnlyMemory<byte>, byte[], GripMessage or a JSON type), and services from dependency injection (reference types).");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         DiagnosticIds.GRIP0002_UnsupportedReturnType,
@@ -105,6 +105,28 @@ internal static class DiagnosticDescriptors
         "Invalid [OnMessage] message type",
         "[OnMessage] on '{0}' names an invalid message type: {1}",
         "The message type given to [OnMessage(\"...\")] is matched against the discriminator property of JSON text messages; it must be a non-empty constant string.");
+
+    public static readonly DiagnosticDescriptor SecondMessageParameter = Error(
+        DiagnosticIds.GRIP0015_SecondMessageParameter,
+        "[OnMessage] method has more than one message parameter",
+        "Parameter '{0}' of '{1}' is a second message: '{2}' already receives the message; an [OnMessage] method takes one message parameter",
+        "An [OnMessage] method receives one message, as one parameter: string, ReadOnlyMemory<byte>, byte[], GripMessage or a type of the handler's JSON context. To see the raw text of a JSON message as well, take GripMessage and deserialize it yourself, or take the JSON type only.");
+
+    public static readonly DiagnosticDescriptor JsonTypeAsService = Error(
+        DiagnosticIds.GRIP0016_JsonTypeAsService,
+        "JSON message type taken as a service",
+        "Parameter '{0}' of '{1}' would be resolved from dependency injection, but '{2}' is a message type of the JSON context '{3}'; {4}",
+        "A type listed on the handler's JSON context is a message or a reply. A parameter of that type outside the message position would be resolved from dependency injection and fail at run time, so it is an error: receive it as the message of an [OnMessage] method.");
+
+    public static readonly DiagnosticDescriptor JsonContextDefaultOptions = new(
+        DiagnosticIds.GRIP0017_JsonContextDefaultOptions,
+        "JSON context uses .NET's default JSON options",
+        "'{0}' (the JSON context of '{1}') has no [JsonSourceGenerationOptions], so it expects PascalCase names, matched case-sensitively: a JavaScript client's {{\"id\":\"1\"}} arrives as null, without an error; add [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "JSON on a WebSocket is JavaScript's: camelCase property names. With web defaults (camelCase, case-insensitive reading) and required and nullable annotations respected, a message that lacks a required property or has null where the type says it cannot fails to deserialize, so it goes to the untyped text method or closes with 1007, instead of arriving with nulls. Any [JsonSourceGenerationOptions] on the context counts as a deliberate choice and silences this warning.",
+        helpLinkUri: HelpLink(DiagnosticIds.GRIP0017_JsonContextDefaultOptions));
 
     public static readonly DiagnosticDescriptor InternalError = new(
         DiagnosticIds.GRIP0099_InternalError,

@@ -22,6 +22,7 @@ internal static class GlobalNames
     public const string Dispatcher = "global::Grip.GripDispatcher";
     public const string Support = "global::Grip.GripHandlerSupport";
     public const string MessageTypeResult = "global::Grip.GripMessageTypeResult";
+    public const string HttpContextAccess = "global::" + Parsing.KnownTypes.HttpContextAccessType;
 
     public const string JsonTypeInfo = "global::System.Text.Json.Serialization.Metadata.JsonTypeInfo";
     public const string JsonSerializer = "global::System.Text.Json.JsonSerializer";

@@ -43,6 +43,8 @@ internal static class InvokerEmitter
                     ParameterKind.Connection => "connection",
                     ParameterKind.CancellationToken => "cancellationToken",
                     ParameterKind.CloseStatus => "status",
+                    ParameterKind.HttpContext => $"{HttpContextAccess}.GetHttpContext(connection)",
+                    ParameterKind.User => "connection.User",
                     ParameterKind.Service or ParameterKind.OptionalService => Service(w, locals, parameter),
                     _ => arguments[i],
                 };

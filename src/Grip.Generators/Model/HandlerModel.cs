@@ -38,6 +38,12 @@ internal enum ParameterKind
     Message,
     Service,
     OptionalService,
+
+    /// <summary>The ASP.NET Core HttpContext of the request that carried the event.</summary>
+    HttpContext,
+
+    /// <summary>The connection's user (<c>connection.User</c>), a ClaimsPrincipal.</summary>
+    User,
 }
 
 internal enum MessageKind

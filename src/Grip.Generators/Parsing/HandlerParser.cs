@@ -39,7 +39,7 @@ internal static class HandlerParser
         }
 
         var json = JsonContextResolver.Resolve(type, known, diagnostics);
-        var constructorParameters = ServiceBinder.BindConstructor(type, known, diagnostics);
+        var constructorParameters = ServiceBinder.BindConstructor(type, known, json, diagnostics);
         var routes = new RouteOverlapChecker(type.Name, diagnostics);
         foreach (var member in type.GetMembers())
         {

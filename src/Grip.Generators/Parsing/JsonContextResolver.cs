@@ -31,6 +31,15 @@ internal sealed class JsonContextResolver
 
     public string Discriminator { get; }
 
+    /// <summary>
+    /// Whether the handler's context lists <paramref name="type"/>: such a type is a message or a
+    /// reply, never a service (a parameter of it in a service position is GRIP0016).
+    /// </summary>
+    public bool Lists(ITypeSymbol type) => _context is not null && _known.ContextHasType(_context, type);
+
+    /// <summary>The context's simple name, for messages (empty without a context).</summary>
+    public string ContextShortName => _context?.Name ?? string.Empty;
+
     // In order of first use: the index of a type is its place here.
     public EquatableArray<string> Types => _types.ToEquatableArray();
 

@@ -44,7 +44,14 @@ internal sealed class KnownTypes
         ReadOnlyMemory = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
         JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
         JsonSerializableAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializableAttribute");
+        HttpContext = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.HttpContext");
+        HttpContextAccess = compilation.GetTypeByMetadataName(HttpContextAccessType);
+        ClaimsPrincipal = compilation.GetTypeByMetadataName("System.Security.Claims.ClaimsPrincipal");
+        Logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");
     }
+
+    /// <summary>Grip.Hosting's accessor of a connection's HttpContext, which generated code calls.</summary>
+    public const string HttpContextAccessType = "Grip.GripConnectionHttpExtensions";
 
     public INamedTypeSymbol Connection { get; }
 
@@ -75,6 +82,17 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? JsonSerializerContext { get; }
 
     public INamedTypeSymbol? JsonSerializableAttribute { get; }
+
+    /// <summary>ASP.NET Core's HttpContext (null without a reference to ASP.NET Core).</summary>
+    public INamedTypeSymbol? HttpContext { get; }
+
+    /// <summary>Grip.Hosting's <c>GripConnectionHttpExtensions</c> (null without Grip.Hosting).</summary>
+    public INamedTypeSymbol? HttpContextAccess { get; }
+
+    public INamedTypeSymbol? ClaimsPrincipal { get; }
+
+    /// <summary>The non-generic <c>Microsoft.Extensions.Logging.ILogger</c>.</summary>
+    public INamedTypeSymbol? Logger { get; }
 
     /// <summary>
     /// Resolves the types, or returns null when Grip.Abstractions is not referenced.

@@ -10,13 +10,15 @@ namespace Grip.Generators.Parsing;
 /// <summary>
 /// Dependency injection: the handler's constructor (exactly one, GRIP0013) and every parameter that
 /// is bound as a service, optional when nullable-annotated, keyed with <c>[FromKeyedServices(key)]</c>.
-/// A parameter that is not a service gets GRIP0001 saying what it is instead.
+/// A parameter that is not a service gets GRIP0001 saying what it is instead, and one whose type the
+/// handler's JSON context lists (a message, not a service) gets GRIP0016. A non-generic ILogger gets
+/// a logger whose category is the handler type.
 /// </summary>
 internal static class ServiceBinder
 {
     private const string FromKeyedServicesNamespace = "Microsoft.Extensions.DependencyInjection";
 
-    public static List<ParameterModel> BindConstructor(INamedTypeSymbol type, KnownTypes known, List<Diagnostic> diagnostics)
+    public static List<ParameterModel> BindConstructor(INamedTypeSymbol type, KnownTypes known, JsonContextResolver json, List<Diagnostic> diagnostics)
     {
         var parameters = new List<ParameterModel>();
 
@@ -39,7 +41,7 @@ internal static class ServiceBinder
         string owner = constructors[0].Name == ".ctor" ? type.Name + " constructor" : constructors[0].Name;
         foreach (var parameter in constructors[0].Parameters)
         {
-            var model = Bind(parameter, owner, known, diagnostics, isConstructor: true);
+            var model = Bind(parameter, owner, type, known, json, diagnostics, isConstructor: true);
             if (model is not null)
             {
                 parameters.Add(model);
@@ -49,8 +51,12 @@ internal static class ServiceBinder
         return parameters;
     }
 
-    /// <summary>The parameter as a service, or null with GRIP0001 naming <paramref name="owner"/>.</summary>
-    public static ParameterModel? Bind(IParameterSymbol parameter, string owner, KnownTypes known, List<Diagnostic> diagnostics, bool isConstructor)
+    /// <summary>
+    /// The parameter as a service, or null with GRIP0001 (GRIP0016 for a type of the JSON context)
+    /// naming <paramref name="owner"/>. A non-generic ILogger is bound as <c>ILogger&lt;THandler&gt;</c>:
+    /// its category is the handler type.
+    /// </summary>
+    public static ParameterModel? Bind(IParameterSymbol parameter, string owner, INamedTypeSymbol handler, KnownTypes known, JsonContextResolver json, List<Diagnostic> diagnostics, bool isConstructor)
     {
         var type = parameter.Type;
         string? problem = null;
@@ -58,7 +64,8 @@ internal static class ServiceBinder
         {
             problem = "ref, out and in parameters cannot be bound";
         }
-        else if (isConstructor && (KnownTypes.Is(type, known.Connection) || KnownTypes.Is(type, known.CancellationToken) || KnownTypes.Is(type, known.CloseStatus)))
+        else if (isConstructor && (KnownTypes.Is(type, known.Connection) || KnownTypes.Is(type, known.CancellationToken) || KnownTypes.Is(type, known.CloseStatus)
+            || KnownTypes.Is(type, known.HttpContext) || KnownTypes.Is(type, known.ClaimsPrincipal)))
         {
             problem = "'" + type.Name + "' is not a service; take it as a parameter of the handler method instead";
         }
@@ -72,9 +79,24 @@ internal static class ServiceBinder
                 ? "'" + type.ToDisplayString() + "' is not a service; messages are parameters of [OnMessage] methods"
                 : "'" + type.ToDisplayString() + "' is a message type, but only an [OnMessage] method receives a message (and only one)";
         }
+        else if (json.Lists(type))
+        {
+            string fix = isConstructor
+                ? "a constructor gets services only; receive the message as the parameter of an [OnMessage] method"
+                : "only an [OnMessage] method receives a message; receive it there";
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.JsonTypeAsService,
+                SymbolLocations.Of(parameter),
+                parameter.Name,
+                owner,
+                type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(),
+                json.ContextShortName,
+                fix));
+            return null;
+        }
         else if (!type.IsReferenceType || type.TypeKind is TypeKind.TypeParameter or TypeKind.Dynamic or TypeKind.Pointer or TypeKind.Error)
         {
-            problem = "'" + type.ToDisplayString() + "' is neither a framework parameter (GripConnection, CancellationToken, CloseStatus), a message, nor a service (services are classes or interfaces resolved from dependency injection)";
+            problem = "'" + type.ToDisplayString() + "' is neither a framework parameter (GripConnection, CancellationToken, CloseStatus, HttpContext, ClaimsPrincipal), a message, nor a service (services are classes or interfaces resolved from dependency injection)";
         }
 
         string? key = null;
@@ -96,7 +118,9 @@ internal static class ServiceBinder
         // Only a nullable-annotated service is optional: passing null to a non-nullable parameter
         // would be a warning in generated code.
         bool optional = type.NullableAnnotation == NullableAnnotation.Annotated;
-        string name = known.FullyQualifiedName(type);
+        string name = KnownTypes.Is(type, known.Logger)
+            ? "global::Microsoft.Extensions.Logging.ILogger<" + known.FullyQualifiedName(handler) + ">"
+            : known.FullyQualifiedName(type);
         return new ParameterModel(optional ? ParameterKind.OptionalService : ParameterKind.Service, parameter.Name, name, -1, true, optional, key);
     }
 

@@ -128,7 +128,10 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             metrics.BatchBytes.Record(length);
 
             // 5. Dispatch.
-            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null);
+            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null)
+            {
+                User = context.User,
+            };
             long start = Stopwatch.GetTimestamp();
             TimeSpan? timeout = HandlerTimeout;
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -183,6 +186,8 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
                 metrics.Closes.Add(1, new KeyValuePair<string, object?>("grip.close.initiator", "origin"), new KeyValuePair<string, object?>("grip.close.reason", frameworkClose.Kind));
                 Log.FrameworkClosed(logger, GripLogText.Escape(connectionId)!, frameworkClose.Code, frameworkClose.Kind, frameworkClose.Reason);
             }
+
+            SubscribeUserChannel(context, connection);
 
             // 6. The response.
             await WriteResponseAsync(context, connection).ConfigureAwait(false);
@@ -509,5 +514,23 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         byte[] bytes = Encoding.UTF8.GetBytes(reason + "\n");
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A signed-in user's connection joins its user's channel when it opens (after the handler, so a
+    /// rejected or closed connection does not), which makes <c>PublishToUserAsync</c> reach it.
+    /// </summary>
+    private static void SubscribeUserChannel(HttpContext context, GripConnection connection)
+    {
+        if (!connection.IsOpening || connection.IsRejected || connection.IsClosing)
+        {
+            return;
+        }
+
+        var users = context.RequestServices.GetService(typeof(IGripUserIdProvider)) as IGripUserIdProvider ?? GripUserIdProvider.Default;
+        if (users.GetUserId(connection.User) is { Length: > 0 } userId && !userId.Any(char.IsControl))
+        {
+            connection.Subscribe(GripChannels.ForUser(userId));
+        }
     }
 }

@@ -50,10 +50,10 @@ public sealed class GRIP0001Tests
         }
         """,
         Verify.Diagnostic("GRIP0001").WithLocation(0).WithArguments("c", "Open", "ref, out and in parameters cannot be bound"),
-        Verify.Diagnostic("GRIP0001").WithLocation(1).WithArguments("count", "Open", "'int' is neither a framework parameter (GripConnection, CancellationToken, CloseStatus), a message, nor a service (services are classes or interfaces resolved from dependency injection)"));
+        Verify.Diagnostic("GRIP0001").WithLocation(1).WithArguments("count", "Open", "'int' is neither a framework parameter (GripConnection, CancellationToken, CloseStatus, HttpContext, ClaimsPrincipal), a message, nor a service (services are classes or interfaces resolved from dependency injection)"));
 
     [Fact]
-    public Task A_second_message_parameter_and_a_constructor_string_are_reported() => Verify.VerifyAsync("""
+    public Task A_constructor_string_is_reported_and_a_second_message_parameter_is_GRIP0015() => Verify.VerifyAsync("""
         using Grip;
         public partial class H(string {|#1:name|})
         {
@@ -61,7 +61,7 @@ public sealed class GRIP0001Tests
         }
         """,
         Verify.Diagnostic("GRIP0001").WithLocation(1).WithArguments("name", "H constructor", "'string' is not a service; messages are parameters of [OnMessage] methods"),
-        Verify.Diagnostic("GRIP0001").WithLocation(0).WithArguments("data", "M", "'byte[]' is a message type, but only an [OnMessage] method receives a message (and only one)"));
+        Verify.Diagnostic("GRIP0015").WithLocation(0).WithArguments("data", "M", "text"));
 
     [Fact]
     public Task A_keyed_service_with_an_unsupported_key_is_reported() => Verify.VerifyAsync("""

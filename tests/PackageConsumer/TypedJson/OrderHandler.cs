@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grip;
 
@@ -18,6 +19,7 @@ public sealed record PlaceOrder(string Id, int Quantity);
 
 public sealed record OrderPlaced(string Id, int Total);
 
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(PlaceOrder))]
 [JsonSerializable(typeof(OrderPlaced))]
 public sealed partial class OrderJson : JsonSerializerContext;
