@@ -88,7 +88,7 @@ public sealed class GripKeyMaterial
 
         if (key.StartsWith(Base64Prefix, StringComparison.Ordinal))
         {
-            if (!Grip.Protocol.GripBase64.TryDecode(key[Base64Prefix.Length..], out byte[]? bytes))
+            if (!GripBase64.TryDecode(key[Base64Prefix.Length..], out byte[]? bytes))
             {
                 error = "The key starts with 'base64:' but the rest is not valid base64 or base64url.";
                 return false;

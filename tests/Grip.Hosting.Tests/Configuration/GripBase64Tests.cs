@@ -1,6 +1,6 @@
-using Grip.Protocol;
+using Grip.Configuration;
 
-namespace Grip.Abstractions.Tests.Protocol;
+namespace Grip.Hosting.Tests.Configuration;
 
 /// <summary>grip-spec §8.9.</summary>
 public class GripBase64Tests

@@ -1,8 +1,9 @@
 using System.Text;
+using Grip.Hosting.Publishing;
 using Grip.Protocol;
 using Grip.Publishing;
 
-namespace Grip.Abstractions.Tests.Publishing;
+namespace Grip.Hosting.Tests.Publishing;
 
 /// <summary>
 /// The item and format fields beyond content (grip-spec §3.1): <c>no-seq</c>, <c>size</c>,

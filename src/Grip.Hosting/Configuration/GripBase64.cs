@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Grip.Protocol;
+namespace Grip.Configuration;
 
 /// <summary>
 /// Base64 the way GRIP keys and <c>content-bin</c> fields travel (grip-spec §4.1, §8.9): encoding
@@ -9,7 +9,7 @@ namespace Grip.Protocol;
 /// padding, and spaces in place of <c>+</c> (a <c>+</c> in a GRIP_URL query string becomes a space
 /// when the query is form-decoded; js-grip turns it back).
 /// </summary>
-public static class GripBase64
+internal static class GripBase64
 {
     /// <summary>Encodes bytes as standard padded base64.</summary>
     public static string Encode(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes);

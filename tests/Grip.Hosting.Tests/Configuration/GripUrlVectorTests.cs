@@ -1,7 +1,7 @@
 using System.Text;
 using Grip.Configuration;
 
-namespace Grip.Abstractions.Tests.Configuration;
+namespace Grip.Hosting.Tests.Configuration;
 
 /// <summary>grip-spec §8.6 (GRIP_URL parsing), §4.3 (Fanout) and the publisher client vectors of §8.6, as data.</summary>
 public class GripUrlVectorTests
@@ -203,18 +203,18 @@ public class GripKeyMaterialTests
     [InlineData("Zm9vYg", "foob")]
     public void Base64_vectors(string encoded, string expected)
     {
-        Assert.True(Grip.Protocol.GripBase64.TryDecode(encoded, out byte[]? bytes));
+        Assert.True(GripBase64.TryDecode(encoded, out byte[]? bytes));
         Assert.Equal(Encoding.UTF8.GetBytes(expected), bytes);
     }
 
     [Fact]
     public void Base64url_and_space_for_plus()
     {
-        Assert.True(Grip.Protocol.GripBase64.TryDecode("Aag_7Ge-2Q==", out byte[]? url));
+        Assert.True(GripBase64.TryDecode("Aag_7Ge-2Q==", out byte[]? url));
         Assert.Equal(new byte[] { 0x01, 0xA8, 0x3F, 0xEC, 0x67, 0xBE, 0xD9 }, url);
-        Assert.True(Grip.Protocol.GripBase64.TryDecode("AEJ 3w==", out byte[]? space));
+        Assert.True(GripBase64.TryDecode("AEJ 3w==", out byte[]? space));
         Assert.Equal(new byte[] { 0x00, 0x42, 0x7E, 0xDF }, space);
-        Assert.True(Grip.Protocol.GripBase64.TryDecode("AAEC", out byte[]? b));
+        Assert.True(GripBase64.TryDecode("AAEC", out byte[]? b));
         Assert.Equal(new byte[] { 0, 1, 2 }, b);
     }
 
@@ -224,7 +224,7 @@ public class GripKeyMaterialTests
     [InlineData("Zg=a")]
     [InlineData("Zg===")]
     [InlineData("Z!==")]
-    public void Base64_invalid(string encoded) => Assert.False(Grip.Protocol.GripBase64.TryDecode(encoded, out _));
+    public void Base64_invalid(string encoded) => Assert.False(GripBase64.TryDecode(encoded, out _));
 
     [Fact]
     public void Plain_string_is_a_shared_secret()

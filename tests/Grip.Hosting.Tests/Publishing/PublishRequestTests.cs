@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Grip.Hosting.Publishing;
 using Grip.Publishing;
 
-namespace Grip.Abstractions.Tests.Publishing;
+namespace Grip.Hosting.Tests.Publishing;
 
 /// <summary>Exact JSON of publish items (grip-spec §3.1, §8.10) and the request body.</summary>
 public class PublishRequestTests

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using Grip.Internal;
 using Grip.Protocol;
+using Grip.Publishing;
 
-namespace Grip.Publishing;
+namespace Grip.Hosting.Publishing;
 
 /// <summary>
 /// Serializes publish items into the body of a GRIP publish request, <c>{"items":[...]}</c>
 /// (grip-spec §3.1), as one byte array whose length is known: Pushpin answers a chunked publish
 /// with <c>411 Length Required</c>, so the publisher sends it with <c>Content-Length</c>.
 /// </summary>
-public static class GripPublishRequest
+internal static class GripPublishRequest
 {
     /// <summary>The largest publish body Pushpin accepts (<c>400 Request body too large.</c> above it).</summary>
     public const int MaxBodyBytes = 1_000_000;
