@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using Grip.Infrastructure;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

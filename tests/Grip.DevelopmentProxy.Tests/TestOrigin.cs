@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Grip.Hosting.Development;
+using Grip.Infrastructure;
 using Grip.Protocol;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
@@ -205,12 +206,13 @@ internal sealed class TestOrigin : IAsyncDisposable
             var meta = new GripMeta(context.Request.Headers
                 .Where(h => h.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => new KeyValuePair<string, string>(h.Key[5..], h.Value.ToString())));
-            using var connection = new GripConnection(context.Request.Headers["Connection-Id"].ToString(), new HttpGripRequest(context.Request), context.RequestServices, meta);
+            var answer = new GripResponse();
+            using var connection = new GripConnection(context.Request.Headers["Connection-Id"].ToString(), new HttpGripRequest(context.Request), context.RequestServices, meta, answer);
             await GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, body.ToArray(), default, context.RequestAborted);
-            if (connection.IsRejected)
+            if (answer.IsRejected)
             {
-                context.Response.StatusCode = connection.RejectStatusCode!.Value;
-                await context.Response.WriteAsync(connection.RejectBody ?? string.Empty, context.RequestAborted);
+                context.Response.StatusCode = answer.RejectStatusCode!.Value;
+                await context.Response.WriteAsync(answer.RejectBody ?? string.Empty, context.RequestAborted);
                 return;
             }
 
@@ -218,7 +220,7 @@ internal sealed class TestOrigin : IAsyncDisposable
             if (connection.IsOpening)
             {
                 context.Response.Headers["Sec-WebSocket-Extensions"] = "grip";
-                if (connection.Subprotocol is { } p)
+                if (answer.Subprotocol is { } p)
                 {
                     context.Response.Headers["Sec-WebSocket-Protocol"] = p;
                 }
@@ -229,7 +231,7 @@ internal sealed class TestOrigin : IAsyncDisposable
                 context.Response.Headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
             }
 
-            await context.Response.Body.WriteAsync(connection.ResponseEvents, context.RequestAborted);
+            await context.Response.Body.WriteAsync(answer.Events, context.RequestAborted);
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
+using Grip.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Grip.Infrastructure;
 using Grip.Protocol;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
@@ -43,20 +44,10 @@ public sealed class ConformanceHandler(OriginProbe probe) : IGripHandler
 {
     /// <summary>
     /// What the generator would emit, written by hand: the lifecycle loop with <see cref="ConformanceInvoker"/>.
-    /// Afterwards the faults the dispatcher recorded are handed to the probe, so tests can see them.
+    /// (The origin hands the faults the dispatcher recorded in the response to the probe, so tests can see them.)
     /// </summary>
-    public static async ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken)
-    {
-        await GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, cancellationToken);
-        if (connection.Request.GetQueryValue("tag") is { } tag)
-        {
-            var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
-            foreach (var fault in connection.Faults)
-            {
-                record.Faults.Enqueue(fault);
-            }
-        }
-    }
+    public static ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken) =>
+        GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, cancellationToken);
 
     public OriginProbe Probe { get; } = probe;
 
@@ -255,10 +246,19 @@ public static class ConformanceEndpoint
             }
         }
 
-        using var connection = new GripConnection(id, new HttpGripRequest(request), context.RequestServices, new GripMeta(meta));
+        var answer = new GripResponse();
+        using var connection = new GripConnection(id, new HttpGripRequest(request), context.RequestServices, new GripMeta(meta), answer);
         try
         {
             await ConformanceHandler.DispatchAsync(connection, events, context.RequestAborted);
+            if (connection.Request.GetQueryValue("tag") is { } tag)
+            {
+                var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
+                foreach (var fault in answer.Faults)
+                {
+                    record.Faults.Enqueue(fault);
+                }
+            }
         }
         catch (WebSocketFormatException ex)
         {
@@ -268,11 +268,11 @@ public static class ConformanceEndpoint
         }
 
         var response = context.Response;
-        if (connection.IsRejected)
+        if (answer.IsRejected)
         {
-            response.StatusCode = connection.RejectStatusCode!.Value;
+            response.StatusCode = answer.RejectStatusCode!.Value;
             response.ContentType = "text/plain";
-            await response.WriteAsync(connection.RejectBody ?? string.Empty);
+            await response.WriteAsync(answer.RejectBody ?? string.Empty);
             return;
         }
 
@@ -283,7 +283,7 @@ public static class ConformanceEndpoint
         if (connection.IsOpening)
         {
             response.Headers["Sec-WebSocket-Extensions"] = "grip";
-            if (connection.Subprotocol is { } protocol)
+            if (answer.Subprotocol is { } protocol)
             {
                 response.Headers["Sec-WebSocket-Protocol"] = protocol;
             }
@@ -294,14 +294,14 @@ public static class ConformanceEndpoint
             response.Headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
         }
 
-        if (connection.KeepAliveIntervalChanged)
+        if (answer.KeepAliveIntervalChanged)
         {
-            response.Headers["Keep-Alive-Interval"] = connection.KeepAliveInterval is { } interval
+            response.Headers["Keep-Alive-Interval"] = answer.KeepAliveInterval is { } interval
                 ? ((int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
                 : "0";
         }
 
-        response.ContentLength = connection.ResponseEvents.Length;
-        await response.Body.WriteAsync(connection.ResponseEvents, context.RequestAborted);
+        response.ContentLength = answer.Events.Length;
+        await response.Body.WriteAsync(answer.Events, context.RequestAborted);
     }
 }

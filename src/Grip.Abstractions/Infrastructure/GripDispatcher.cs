@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Grip.Protocol;
 
-namespace Grip;
+namespace Grip.Infrastructure;
 
 /// <summary>
 /// The connection lifecycle shared by every generated dispatcher (docs/lifecycle.md):
@@ -145,7 +145,7 @@ public static class GripDispatcher
             switch (e.Type)
             {
                 case WebSocketEventType.Open:
-                    if (connection.ResponseEvents.Length != 0)
+                    if (connection.Response.Events.Length != 0)
                     {
                         // OPEN is only ever the first event of its request.
                         break;
