@@ -88,19 +88,3 @@ public sealed class GripProxyConfig
     /// <summary>A description safe for logs: the publish URI and the auth kind, no secrets.</summary>
     public override string ToString() => $"{PublishUri} (auth: {PublishAuth}, verify: {(EffectiveVerifyKey is null ? "none" : "key")})";
 }
-
-/// <summary>How the publisher authenticates to a proxy (grip-spec §3.2).</summary>
-public enum GripPublishAuthKind
-{
-    /// <summary>No <c>Authorization</c> header (Pushpin ignores it anyway).</summary>
-    None,
-
-    /// <summary><c>Authorization: Basic base64(user:pass)</c>.</summary>
-    Basic,
-
-    /// <summary><c>Authorization: Bearer &lt;key&gt;</c> (Fastly: the API token).</summary>
-    Bearer,
-
-    /// <summary><c>Authorization: Bearer &lt;JWT&gt;</c> with claims <c>iss</c> and <c>exp</c>, signed with the key.</summary>
-    Jwt,
-}
