@@ -5,7 +5,6 @@ using System.Text.Json.Serialization.Metadata;
 using Grip.Infrastructure;
 using Grip.Internal;
 using Grip.Protocol;
-using Grip.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grip;

@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>How often a publish may reach a proxy.</summary>
 public enum GripDelivery

@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>Publishing failed at one or more proxies, or its outcome there is unknown.</summary>
 public class GripPublishException : Exception

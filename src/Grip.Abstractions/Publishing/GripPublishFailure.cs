@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>How publishing to one proxy failed.</summary>
 /// <param name="Proxy">The publish URI (or endpoint) of the proxy.</param>

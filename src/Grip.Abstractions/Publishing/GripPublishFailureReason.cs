@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>Why publishing to one proxy did not succeed.</summary>
 public enum GripPublishFailureReason

@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>Whether a failed publish may have reached the proxy.</summary>
 public enum GripPublishOutcome

@@ -1,4 +1,4 @@
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>The items could not be queued because a proxy already has the maximum number of publishes pending.</summary>
 public sealed class GripPublishQueueFullException : GripPublishException

@@ -1,4 +1,6 @@
-namespace Grip.Publishing;
+using Grip.Publishing;
+
+namespace Grip;
 
 /// <summary>One-line publishing helpers over <see cref="IGripPublisher"/>.</summary>
 public static class GripPublisherExtensions

@@ -1,4 +1,6 @@
-namespace Grip.Publishing;
+using Grip.Publishing;
+
+namespace Grip;
 
 /// <summary>
 /// Publishes items to channels through every configured GRIP proxy. A publish is delivered once or

@@ -11,7 +11,7 @@ public sealed class GripPublisherOptions
 
     /// <summary>
     /// Time to wait for the proxy's answer once the request is sent. When it passes, the outcome is
-    /// <see cref="Grip.Publishing.GripPublishOutcome.Unknown"/> (the proxy may be publishing it):
+    /// <see cref="Grip.GripPublishOutcome.Unknown"/> (the proxy may be publishing it):
     /// the request is not sent again unless the publish asked for at-least-once. Default 30 s.
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -39,10 +39,10 @@ public sealed class GripPublisherOptions
 
     /// <summary>
     /// The delivery guarantee of a publish that does not choose one
-    /// (<see cref="Grip.Publishing.GripDelivery.Default"/>). Default at most once: nothing that may
+    /// (<see cref="Grip.GripDelivery.Default"/>). Default at most once: nothing that may
     /// have reached a proxy is sent again.
     /// </summary>
-    public Grip.Publishing.GripDelivery Delivery { get; set; } = Grip.Publishing.GripDelivery.AtMostOnce;
+    public Grip.GripDelivery Delivery { get; set; } = Grip.GripDelivery.AtMostOnce;
 
     /// <summary>
     /// Publish requests in flight at once per proxy. With 1 (the default) publishes reach each proxy
@@ -52,7 +52,7 @@ public sealed class GripPublisherOptions
 
     /// <summary>
     /// Publishes waiting per proxy (queued, or in a request not yet answered). One more is refused
-    /// with <see cref="Grip.Publishing.GripPublishQueueFullException"/>. Default 10,000.
+    /// with <see cref="Grip.GripPublishQueueFullException"/>. Default 10,000.
     /// </summary>
     public int MaxQueuedPublishes { get; set; } = 10_000;
 

@@ -200,7 +200,7 @@ internal sealed class GripResolvedConfiguration
             errors.Add($"Grip:Publisher:MaxQueuedPublishes must be at least 1 and MaxQueuedBytes at least {GripPublisherLimits.MinQueuedBytes} (one largest publish) (got {p.MaxQueuedPublishes} and {p.MaxQueuedBytes}).");
         }
 
-        if (p.Delivery is not (Grip.Publishing.GripDelivery.AtMostOnce or Grip.Publishing.GripDelivery.AtLeastOnce))
+        if (p.Delivery is not (Grip.GripDelivery.AtMostOnce or Grip.GripDelivery.AtLeastOnce))
         {
             errors.Add($"Grip:Publisher:Delivery must be AtMostOnce or AtLeastOnce (got {p.Delivery}).");
         }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Grip.Infrastructure;
 using Grip.Protocol;
-using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

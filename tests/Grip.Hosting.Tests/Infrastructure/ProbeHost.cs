@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grip.Hosting.Tests.Infrastructure;
 
 /// <summary>An in-process app (TestServer) with <see cref="ProbeHandler"/> mapped at <c>/ws</c>.</summary>
-public sealed class GripTestHost : IAsyncDisposable
+public sealed class ProbeHost : IAsyncDisposable
 {
     public const string Key = "changeme";
 
-    private GripTestHost(WebApplication app, HandlerProbe probe, CountingTimeProvider time)
+    private ProbeHost(WebApplication app, HandlerProbe probe, CountingTimeProvider time)
     {
         App = app;
         Probe = probe;
@@ -27,7 +27,7 @@ public sealed class GripTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<GripTestHost> StartAsync(
+    public static async Task<ProbeHost> StartAsync(
         Dictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? map = null,
@@ -55,7 +55,7 @@ public sealed class GripTestHost : IAsyncDisposable
         }
 
         await app.StartAsync();
-        return new GripTestHost(app, probe, time);
+        return new ProbeHost(app, probe, time);
     }
 
     public string ValidSig(string iss = "pushpin", string key = Key) => Jwt.Hs256(key, Jwt.Claims(iss, Jwt.Now(Time) + 3600));

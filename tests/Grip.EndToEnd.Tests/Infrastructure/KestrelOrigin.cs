@@ -9,11 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Grip.EndToEnd.Tests.Infrastructure;
 
 /// <summary>A Kestrel app on 127.0.0.1 with a free port, inside the test process.</summary>
-public sealed class TestOrigin : IAsyncDisposable
+public sealed class KestrelOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestOrigin(WebApplication app, int port)
+    private KestrelOrigin(WebApplication app, int port)
     {
         _app = app;
         Port = port;
@@ -32,7 +32,7 @@ public sealed class TestOrigin : IAsyncDisposable
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts an origin; <paramref name="configure"/> maps its endpoints.</summary>
-    public static async Task<TestOrigin> StartAsync(Action<WebApplication> configure, Action<WebApplicationBuilder>? configureBuilder = null, int port = 0)
+    public static async Task<KestrelOrigin> StartAsync(Action<WebApplication> configure, Action<WebApplicationBuilder>? configureBuilder = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -42,7 +42,7 @@ public sealed class TestOrigin : IAsyncDisposable
         configure(app);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestOrigin(app, new Uri(address).Port);
+        return new KestrelOrigin(app, new Uri(address).Port);
     }
 
     /// <summary>Stops the origin (used to prove another instance takes over).</summary>

@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using Grip.Hosting.Development;
 using Grip.Infrastructure;
 using Grip.Protocol;
-using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -140,11 +139,11 @@ internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
 }
 
 /// <summary>A real Kestrel app on a free loopback port with the development proxy in front of the handler.</summary>
-internal sealed class TestOrigin : IAsyncDisposable
+internal sealed class ProxiedEchoOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestOrigin(WebApplication app, FakeLogCollector logs)
+    private ProxiedEchoOrigin(WebApplication app, FakeLogCollector logs)
     {
         _app = app;
         Logs = logs;
@@ -161,7 +160,7 @@ internal sealed class TestOrigin : IAsyncDisposable
     /// <summary>What the app logged.</summary>
     public FakeLogCollector Logs { get; }
 
-    public static async Task<TestOrigin> StartAsync()
+    public static async Task<ProxiedEchoOrigin> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -171,7 +170,7 @@ internal sealed class TestOrigin : IAsyncDisposable
         builder.Services.AddGripDevelopmentProxy(o => o.Enabled = true);
         builder.Services.AddGripDevelopmentPublisher();
         var app = builder.Build();
-        var origin = new TestOrigin(app, logs);
+        var origin = new ProxiedEchoOrigin(app, logs);
         app.Services.GetRequiredService<GripDevelopmentProxyPaths>().Add("/ws");
         app.MapPost("/ws", async (HttpContext context) =>
         {
