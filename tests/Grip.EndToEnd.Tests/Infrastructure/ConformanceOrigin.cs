@@ -43,10 +43,21 @@ public sealed class ConformanceHandler(OriginProbe probe) : IGripHandler
 {
     /// <summary>
     /// What the generator would emit, written by hand: the lifecycle loop with <see cref="ConformanceInvoker"/>.
-    /// (The origin hands the faults the dispatcher recorded in the response to the probe, so tests can see them.)
+    /// Afterwards the faults the dispatcher recorded in the response are handed to the probe, so tests can
+    /// see them under either host (reading the host's response through the internal connection.Response).
     /// </summary>
-    public static ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken) =>
-        GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, cancellationToken);
+    public static async ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken)
+    {
+        await GripDispatcher.DispatchAsync<ConformanceHandler, ConformanceInvoker>(connection, events, default, cancellationToken);
+        if (connection.Request.GetQueryValue("tag") is { } tag)
+        {
+            var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
+            foreach (var fault in connection.Response.Faults)
+            {
+                record.Faults.Enqueue(fault);
+            }
+        }
+    }
 
     public OriginProbe Probe { get; } = probe;
 
@@ -250,14 +261,6 @@ public static class ConformanceEndpoint
         try
         {
             await ConformanceHandler.DispatchAsync(connection, events, context.RequestAborted);
-            if (connection.Request.GetQueryValue("tag") is { } tag)
-            {
-                var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
-                foreach (var fault in answer.Faults)
-                {
-                    record.Faults.Enqueue(fault);
-                }
-            }
         }
         catch (WebSocketFormatException ex)
         {
