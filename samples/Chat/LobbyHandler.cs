@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grip;
 using Grip.Protocol;
-using Grip.Publishing;
 
 namespace Chat;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Grip.Publishing;
+using Grip;
 using Microsoft.Net.Http.Headers;
 
 namespace Echo;

@@ -1,9 +1,9 @@
+using Grip;
 using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
 using Grip.Hosting.Publishing.ZeroMq;
-using Grip.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

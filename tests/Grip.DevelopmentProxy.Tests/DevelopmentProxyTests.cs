@@ -13,16 +13,16 @@ namespace Grip.DevelopmentProxy.Tests;
 [Collection(EchoHandlerState.Name)]
 public sealed class DevelopmentProxyTests : IAsyncLifetime
 {
-    private TestOrigin _origin = null!;
+    private ProxiedEchoOrigin _origin = null!;
 
-    public async Task InitializeAsync() => _origin = await TestOrigin.StartAsync();
+    public async Task InitializeAsync() => _origin = await ProxiedEchoOrigin.StartAsync();
 
     public async Task DisposeAsync() => await _origin.DisposeAsync();
 
     [Fact]
     public async Task Open_accepts_and_delivers_the_welcome_then_echoes_text()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
 
         await SendTextAsync(client, "hello ✓");
@@ -32,7 +32,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task A_var_subst_failure_drops_the_message_for_that_connection_and_says_why()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
         await SendTextAsync(client, "varsubst");
         Assert.Equal("varsubst on", await ReceiveTextAsync(client));
@@ -52,7 +52,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Binary_and_empty_messages_round_trip()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
 
         await client.SendAsync(new byte[] { 0, 1, 0xff, 13, 10 }, WebSocketMessageType.Binary, true, CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Every_request_is_signed_and_carries_the_connection_id_and_meta()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await SendTextAsync(client, "whoami");
         string reply = await ReceiveTextAsync(client);
@@ -103,14 +103,14 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task A_requested_subprotocol_is_negotiated()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"), "chat.v1", "other");
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"), "chat.v1", "other");
         Assert.Equal("chat.v1", client.SubProtocol);
     }
 
     [Fact]
     public async Task Client_close_runs_OnClose_and_is_echoed_with_the_code()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await client.CloseAsync((WebSocketCloseStatus)4000, "client bye", CancellationToken.None);
         Assert.Equal(4000, (int)client.CloseStatus!.Value);
@@ -120,7 +120,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Origin_close_reaches_the_client_with_code_and_reason()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await SendTextAsync(client, "close-me");
         var result = await client.ReceiveAsync(new byte[64], CancellationToken.None);
@@ -132,7 +132,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Dropping_the_client_sends_DISCONNECT_and_runs_OnClose_once()
     {
-        var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         int before = Closes().Count(c => c == "disconnect");
         client.Abort();
@@ -143,8 +143,8 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Publish_reaches_subscribers_and_skip_self_skips_the_sender()
     {
-        using var alice = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
-        using var bob = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var alice = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var bob = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(alice);
         await ReceiveTextAsync(bob);
 
@@ -163,7 +163,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Published_close_closes_subscribers()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await _origin.Publisher.PublishCloseAsync("room", 4002, "pubclose");
         var result = await client.ReceiveAsync(new byte[64], CancellationToken.None);
@@ -175,7 +175,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task A_keep_alive_control_message_makes_the_proxy_send_when_idle()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await SendTextAsync(client, "keepalive");
         Assert.Equal("keepalive on", await ReceiveTextAsync(client));
@@ -186,7 +186,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Send_delayed_arrives_after_its_timeout()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await SendTextAsync(client, "delayed");
@@ -197,7 +197,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Detach_stops_forwarding_client_messages_but_publishes_still_arrive()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await SendTextAsync(client, "detach");
         Assert.Equal("detached", await ReceiveTextAsync(client));
@@ -220,7 +220,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task Messages_sent_while_a_request_is_in_flight_are_batched_into_one_request()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         int before;
         lock (EchoHandler.BatchSizes)
@@ -251,7 +251,7 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
     [Fact]
     public async Task A_response_over_1000000_bytes_drops_the_client_as_Pushpin_does()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         await ReceiveTextAsync(client);
         await SendTextAsync(client, "huge");
         var dropped = await Record.ExceptionAsync(async () =>

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Grip.Publishing;
+using Grip.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -56,7 +56,7 @@ public sealed class HostingIntegrationTests
     {
         var (app, address) = await StartAsync("Development");
         await using var _ = app;
-        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
         await client.SendAsync("hi"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
         Assert.Equal("echo:hi", await ReceiveTextAsync(client));
@@ -89,7 +89,7 @@ public sealed class HostingIntegrationTests
     {
         var (app, address) = await StartAsync("Staging", new() { ["Grip:DevelopmentProxy:Enabled"] = "true" });
         await using var _ = app;
-        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
     }
 
@@ -105,7 +105,7 @@ public sealed class HostingIntegrationTests
         {
             var (app, address) = await StartAsync("Staging", configuration: c => c.AddEnvironmentVariables(prefix));
             await using var _ = app;
-            using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+            using var client = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
             Assert.Equal("welcome", await ReceiveTextAsync(client));
         }
         finally
@@ -137,7 +137,7 @@ public sealed class HostingIntegrationTests
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Grip.Hosting.Development.GripDevelopmentProxyOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), options.OriginTimeout);
         Assert.Equal(50, options.MaxSubscriptionsPerConnection);
-        using var client = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
     }
 }

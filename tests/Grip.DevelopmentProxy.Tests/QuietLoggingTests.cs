@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -42,8 +41,8 @@ public sealed class QuietLoggingTests
     /// <summary>Two clients connect, each sends a message and gets the echo, a publish reaches both, both close.</summary>
     private static async Task TwoClientExchangeAsync(WebApplication app, Uri address)
     {
-        using var alice = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
-        using var bob = await TestOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/other"));
+        using var alice = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"));
+        using var bob = await ProxiedEchoOrigin.ConnectAsync(new Uri($"ws://{address.Authority}/api/other"));
         Assert.Equal("welcome", await ReceiveTextAsync(alice));
         Assert.Equal("welcome", await ReceiveTextAsync(bob));
         await alice.SendAsync("hi"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);

@@ -15,16 +15,16 @@ namespace Grip.DevelopmentProxy.Tests;
 public sealed class SessionClockTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new();
-    private TestOrigin _origin = null!;
+    private ProxiedEchoOrigin _origin = null!;
 
-    public async Task InitializeAsync() => _origin = await TestOrigin.StartAsync(_time);
+    public async Task InitializeAsync() => _origin = await ProxiedEchoOrigin.StartAsync(_time);
 
     public async Task DisposeAsync() => await _origin.DisposeAsync();
 
     [Fact]
     public async Task An_invalid_control_message_is_logged_with_the_readers_error_and_drops_the_client_8_seconds_later()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
 
         await SendTextAsync(client, "bad-control");
@@ -47,7 +47,7 @@ public sealed class SessionClockTests : IAsyncLifetime
     [Fact]
     public async Task Keep_alive_and_delayed_messages_run_on_the_sessions_clock()
     {
-        using var client = await TestOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
+        using var client = await ProxiedEchoOrigin.ConnectAsync(_origin.WebSocketUri("/ws"));
         Assert.Equal("welcome", await ReceiveTextAsync(client));
 
         await SendTextAsync(client, "keepalive");

@@ -31,10 +31,10 @@ public sealed class TestKitTests : IAsyncLifetime
     {
         await using var client = await _host.ConnectAsync("/ws");
         await client.ReceiveTextAsync();
-        var publisher = (Grip.Publishing.IGripPublisher)_host.Services.GetService(typeof(Grip.Publishing.IGripPublisher))!;
+        var publisher = (Grip.IGripPublisher)_host.Services.GetService(typeof(Grip.IGripPublisher))!;
         publisher.PublishInBackground([new Grip.Publishing.PublishItem("room") { WebSocketMessage = Grip.Publishing.WebSocketMessageFormat.FromText("handed off") }]);
         Assert.Equal("handed off", await client.ReceiveTextAsync());
-        await publisher.PublishAsync([new Grip.Publishing.PublishItem("room") { WebSocketMessage = Grip.Publishing.WebSocketMessageFormat.FromText("at least once") }], Grip.Publishing.GripDelivery.AtLeastOnce);
+        await publisher.PublishAsync([new Grip.Publishing.PublishItem("room") { WebSocketMessage = Grip.Publishing.WebSocketMessageFormat.FromText("at least once") }], Grip.GripDelivery.AtLeastOnce);
         Assert.Equal("at least once", await client.ReceiveTextAsync());
         Assert.Equal(["handed off", "at least once"], _host.Publishes.Select(p => p.WebSocketMessage!.Text));
         Assert.Throws<ArgumentException>(() => publisher.PublishInBackground([new Grip.Publishing.PublishItem("room")]));

@@ -57,7 +57,7 @@ public sealed class DocsCompileTests
             public sealed class A;
             ```
 
-            <!-- snippet: statements(Grip.Publishing.IGripPublisher publisher, string text) with samples/Chat -->
+            <!-- snippet: statements(Grip.IGripPublisher publisher, string text) with samples/Chat -->
             ```csharp
             using Grip.Publishing;
 
@@ -81,13 +81,13 @@ public sealed class DocsCompileTests
 
         Assert.Equal([SnippetKind.File, SnippetKind.Statements, SnippetKind.Members, SnippetKind.Pending], snippets.Select(s => s.Kind));
         Assert.Equal([4, 9, 16, 21], snippets.Select(s => s.Line));
-        Assert.Equal("Grip.Publishing.IGripPublisher publisher, string text", snippets[1].Parameters);
+        Assert.Equal("Grip.IGripPublisher publisher, string text", snippets[1].Parameters);
         Assert.Equal(["samples/Chat"], snippets[1].With);
         Assert.Equal("not built yet", snippets[3].Reason);
 
         string statements = DocSnippets.Wrap(snippets[1]);
         Assert.StartsWith("#line 9 \"doc.md\"\nusing Grip.Publishing;\n", statements, StringComparison.Ordinal);
-        Assert.Contains("internal static async Task Run(Grip.Publishing.IGripPublisher publisher, string text)", statements, StringComparison.Ordinal);
+        Assert.Contains("internal static async Task Run(Grip.IGripPublisher publisher, string text)", statements, StringComparison.Ordinal);
         Assert.Contains("#line 11 \"doc.md\"\nawait publisher.PublishAsync", statements, StringComparison.Ordinal);
         Assert.Contains("public sealed partial class __DocSnippet_L16(int x)", DocSnippets.Wrap(snippets[2]), StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Infrastructure;
 using Grip.Protocol;
 using Grip.Publishing;
 using Grip.Testing.Pushpin;
@@ -63,9 +64,9 @@ public sealed class FilterChoiceFixture : IAsyncLifetime
 {
     private PushpinProcess? _pushpin;
 
-    public TestOrigin PushpinOrigin { get; private set; } = null!;
+    public KestrelOrigin PushpinOrigin { get; private set; } = null!;
 
-    public TestOrigin DevelopmentOrigin { get; private set; } = null!;
+    public KestrelOrigin DevelopmentOrigin { get; private set; } = null!;
 
     public Uri PushpinWs(string pathAndQuery) => new(_pushpin!.ClientUri, pathAndQuery);
 
@@ -76,11 +77,11 @@ public sealed class FilterChoiceFixture : IAsyncLifetime
         int port = PushpinProcess.GetFreePort();
         _pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [$"127.0.0.1:{port}"] });
         var pushpin = _pushpin;
-        PushpinOrigin = await TestOrigin.StartAsync(
+        PushpinOrigin = await KestrelOrigin.StartAsync(
             app => app.MapGripHandler<FilterChoiceHandler>("/ws"),
             builder => builder.Services.AddGrip(o => o.GripUrl = pushpin.GripUrl),
             port);
-        DevelopmentOrigin = await TestOrigin.StartAsync(
+        DevelopmentOrigin = await KestrelOrigin.StartAsync(
             app => app.MapGripHandler<FilterChoiceHandler>("/ws"),
             builder =>
             {
@@ -128,7 +129,7 @@ public sealed class ContentFilterParityTests(FilterChoiceFixture fixture) : ICla
         Assert.Equal(pushpin, development);
     }
 
-    private static async Task<List<string>> RunAsync(Func<string, Uri> ws, TestOrigin origin)
+    private static async Task<List<string>> RunAsync(Func<string, Uri> ws, KestrelOrigin origin)
     {
         string channel = "vs-" + Guid.NewGuid().ToString("N");
         var publisher = origin.Services.GetRequiredService<IGripPublisher>();

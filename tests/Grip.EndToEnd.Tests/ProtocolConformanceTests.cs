@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Infrastructure;
 
 namespace Grip.EndToEnd.Tests;
 

@@ -18,12 +18,12 @@ public sealed class PushpinFixtureTests
     public async Task Two_instances_run_side_by_side_route_to_their_origin_and_sign_with_their_own_key()
     {
         var seen = new ConcurrentQueue<(string Origin, string? Sig)>();
-        await using var originA = await TestOrigin.StartAsync(app => app.MapGet("/hello", (HttpContext c) =>
+        await using var originA = await KestrelOrigin.StartAsync(app => app.MapGet("/hello", (HttpContext c) =>
         {
             seen.Enqueue(("A", c.Request.Headers["Grip-Sig"].ToString()));
             return "from A";
         }));
-        await using var originB = await TestOrigin.StartAsync(app => app.MapGet("/hello", (HttpContext c) =>
+        await using var originB = await KestrelOrigin.StartAsync(app => app.MapGet("/hello", (HttpContext c) =>
         {
             seen.Enqueue(("B", c.Request.Headers["Grip-Sig"].ToString()));
             return "from B";
@@ -76,7 +76,7 @@ public sealed class PushpinFixtureTests
     [Fact]
     public async Task Dispose_stops_the_runner_and_its_services_and_frees_the_ports()
     {
-        await using var origin = await TestOrigin.StartAsync(app => app.MapGet("/", () => "ok"));
+        await using var origin = await KestrelOrigin.StartAsync(app => app.MapGet("/", () => "ok"));
         var pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [origin.Target] });
         int pid = pushpin.ProcessId;
         string dir = pushpin.Directory;
@@ -104,7 +104,7 @@ public sealed class PushpinFixtureTests
     {
         // A stand-in for a test host that is killed and cannot dispose anything.
         using var owner = System.Diagnostics.Process.Start("sleep", "60");
-        await using var origin = await TestOrigin.StartAsync(app => app.MapGet("/", () => "ok"));
+        await using var origin = await KestrelOrigin.StartAsync(app => app.MapGet("/", () => "ok"));
         await using var pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [origin.Target], OwnerProcessId = owner.Id });
         int runner = pushpin.ProcessId;
         Assert.True(Directory.Exists($"/proc/{runner}"));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Infrastructure;
 using Grip.Testing.Pushpin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,7 +73,7 @@ public sealed class ReliabilityEndToEndTests(ReliabilityFixture fixture) : IClas
 public sealed class ReliabilityFixture : IAsyncLifetime
 {
     private PushpinProcess? _pushpin;
-    private TestOrigin? _origin;
+    private KestrelOrigin? _origin;
 
     public Uri Url => new(_pushpin!.ClientUri, "/rel");
 
@@ -80,7 +81,7 @@ public sealed class ReliabilityFixture : IAsyncLifetime
     {
         int port = PushpinProcess.GetFreePort();
         _pushpin = await PushpinProcess.StartAsync(new PushpinOptions { Targets = [$"127.0.0.1:{port}"] });
-        _origin = await TestOrigin.StartAsync(
+        _origin = await KestrelOrigin.StartAsync(
             app => app.MapGripHandler<ReliabilityHandler>("/rel").WithGripHandlerTimeout(TimeSpan.FromSeconds(2)),
             builder => builder.Services.AddGrip(o => o.GripUrl = _pushpin.GripUrl),
             port);

@@ -1,4 +1,3 @@
-using Grip.Publishing;
 using Grip.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -38,13 +38,14 @@ public sealed class TypedPublishTests
         Assert.Equal(AckJson, await bob.ReceiveTextAsync());
 
         // The same bytes as SendJson writes for the same value.
-        using var connection = new GripConnection("c1", new NoRequest(), host.Services);
+        var response = new Grip.Infrastructure.GripResponse();
+        using var connection = new GripConnection("c1", new NoRequest(), host.Services, response: response);
         connection.SendJson(ack, WebChatJson.Default.ChatAck);
-        string events = Encoding.UTF8.GetString(connection.ResponseEvents.Span);
+        string events = Encoding.UTF8.GetString(response.Events.Span);
         Assert.EndsWith("m:" + AckJson + "\r\n", events, StringComparison.Ordinal);
 
         // And the body the publisher sends to the proxy carries it as the ws-message content.
-        string body = Encoding.UTF8.GetString(GripPublishRequest.Serialize([new PublishItem("room") { WebSocketMessage = WebSocketMessageFormat.FromJson(ack, WebChatJson.Default.ChatAck) }]));
+        string body = Encoding.UTF8.GetString(Grip.Hosting.Publishing.GripPublishRequest.Serialize([new PublishItem("room") { WebSocketMessage = WebSocketMessageFormat.FromJson(ack, WebChatJson.Default.ChatAck) }]));
         Assert.Equal("""{"items":[{"channel":"room","formats":{"ws-message":{"content":"{\"id\":\"1\",\"length\":2,\"note\":\"\\u00FC\\u003C\"}"}}}]}""", body);
     }
 

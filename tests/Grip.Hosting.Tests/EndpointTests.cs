@@ -14,7 +14,7 @@ public class EndpointTests
     [Fact]
     public async Task Open_is_accepted_with_exact_content_type_and_grip_extension()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Events.Open);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/websocket-events", string.Join(",", response.Content.Headers.GetValues("Content-Type")));
@@ -30,7 +30,7 @@ public class EndpointTests
     [Fact]
     public async Task Message_is_echoed_with_prefix_and_no_grip_extension_after_open()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync([.. Events.Text("hi"), .. Events.Text("héllo ✓")]);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Sec-WebSocket-Extensions"));
@@ -40,7 +40,7 @@ public class EndpointTests
     [Fact]
     public async Task Subprotocol_chosen_by_handler_is_returned()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnOpen = c => c.AcceptSubprotocol("bar");
         using var response = await host.SendAsync(Events.Open, configure: r => r.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "foo, bar"));
         Assert.Equal("bar", string.Join(",", response.Headers.GetValues("Sec-WebSocket-Protocol")));
@@ -49,7 +49,7 @@ public class EndpointTests
     [Fact]
     public async Task Meta_changes_become_set_meta_headers_and_keep_alive_interval_is_sent()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnOpen = c =>
         {
             c.Meta.Set("User", "alice");
@@ -65,7 +65,7 @@ public class EndpointTests
     [Fact]
     public async Task Keep_alive_interval_off_is_zero()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnOpen = c => c.SetKeepAliveInterval(null);
         using var response = await host.SendAsync(Events.Open);
         Assert.Equal("0", string.Join(",", response.Headers.GetValues("Keep-Alive-Interval")));
@@ -74,7 +74,7 @@ public class EndpointTests
     [Fact]
     public async Task Signed_meta_headers_reach_the_handler()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Events.Text("x"), configure: r => r.Headers.TryAddWithoutValidation("Meta-User", "alice"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("alice", host.Probe.LastMeta!["user"]);
@@ -83,7 +83,7 @@ public class EndpointTests
     [Fact]
     public async Task Unsigned_meta_headers_are_ignored_in_development_mode()
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["Grip:AllowUnsignedRequests"] = "true" });
+        await using var host = await ProbeHost.StartAsync(new() { ["Grip:AllowUnsignedRequests"] = "true" });
         using var response = await host.SendAsync(Events.Text("x"), sig: null, configure: r => r.Headers.TryAddWithoutValidation("Meta-User", "mallory"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(host.Probe.LastMeta!);
@@ -92,7 +92,7 @@ public class EndpointTests
     [Fact]
     public async Task Handler_reject_relays_status_and_body()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnOpen = c => c.Reject(403, "go away");
         using var response = await host.SendAsync(Events.Open);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -103,7 +103,7 @@ public class EndpointTests
     [Fact]
     public async Task Exception_in_open_is_a_500_without_exception_text()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnOpen = _ => throw new InvalidOperationException("secret exception text");
         using var response = await host.SendAsync(Events.Open);
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -113,7 +113,7 @@ public class EndpointTests
     [Fact]
     public async Task Exception_in_message_closes_with_1011_and_hides_the_text()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Events.Text("throw"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string body = Events.Decode(await response.Content.ReadAsByteArrayAsync());
@@ -125,7 +125,7 @@ public class EndpointTests
     [Fact]
     public async Task Close_and_disconnect_reach_on_close()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using (var close = await host.SendAsync([.. "CLOSE 2\r\n"u8, 0x0F, 0xA0, .. "\r\n"u8]))
         {
             Assert.Equal([.. "CLOSE 2\r\n"u8, 0x0F, 0xA0, .. "\r\n"u8], await close.Content.ReadAsByteArrayAsync());
@@ -142,7 +142,7 @@ public class EndpointTests
     [Fact]
     public async Task Empty_keep_alive_poll_is_answered_with_an_empty_batch()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync([]);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -152,7 +152,7 @@ public class EndpointTests
     [Fact]
     public async Task Missing_connection_id_is_400()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Events.Open, connectionId: null);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Connection-Id", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public class EndpointTests
     [InlineData("TEXT zz\r\nm:bad\r\n", 5)]
     public async Task Malformed_batch_is_400_naming_the_offset_and_runs_no_handler(string body, int offset)
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Encoding.ASCII.GetBytes(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"at byte {offset}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public class EndpointTests
     [Fact]
     public async Task Malformed_tail_runs_no_handler_for_the_valid_head()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync([.. Events.Text("first"), .. "TEXT 9\r\nshort"u8]);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(host.Probe.Calls);
@@ -189,7 +189,7 @@ public class EndpointTests
     [InlineData("POST", "application/websocket-events", null, "Accept")]
     public async Task Not_websocket_over_http_is_400_with_a_reason(string method, string contentType, string? accept, string expected)
     {
-        await using var host = await GripTestHost.StartAsync(map: app =>
+        await using var host = await ProbeHost.StartAsync(map: app =>
         {
             app.MapGripHandler<ProbeHandler>("/ws");
             app.MapGet("/ws", (RequestDelegate)(ctx => Task.CompletedTask)); // a GET never reaches us through routing
@@ -227,7 +227,7 @@ public class EndpointTests
     [InlineData("text/html, application/websocket-events; q=0.9")]
     public async Task Accept_forms_of_js_grip_are_recognised(string accept)
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.SendAsync(Events.Open, configure: r =>
         {
             r.Headers.Accept.Clear();
@@ -241,7 +241,7 @@ public class EndpointTests
     [Fact]
     public async Task Body_over_the_limit_is_413()
     {
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
             ["Grip:MaxRequestBodySize"] = "100",
@@ -257,7 +257,7 @@ public class EndpointTests
     [Fact]
     public async Task Chunked_body_over_the_limit_is_413()
     {
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
             ["Grip:MaxRequestBodySize"] = "5000",
@@ -276,7 +276,7 @@ public class EndpointTests
     [Fact]
     public async Task Response_compression_never_touches_the_events()
     {
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             services: s => s.AddResponseCompression(o =>
             {
                 o.EnableForHttps = true;
@@ -300,7 +300,7 @@ public class EndpointTests
     [Fact]
     public async Task Endpoint_builder_composes_with_filters()
     {
-        await using var host = await GripTestHost.StartAsync(map: app =>
+        await using var host = await ProbeHost.StartAsync(map: app =>
             app.MapGripHandler<ProbeHandler>("/ws").AddEndpointFilter(async (ctx, next) =>
                 ctx.HttpContext.Request.Headers.ContainsKey("X-Block")
                     ? Results.StatusCode(429)
@@ -316,7 +316,7 @@ public class EndpointTests
     [Fact]
     public async Task Endpoint_builder_composes_with_authorization()
     {
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             services: s =>
             {
                 s.AddAuthentication("Test").AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthHandler>("Test", null);
@@ -338,7 +338,7 @@ public class EndpointTests
     [Fact]
     public async Task Endpoint_builder_composes_with_rate_limiting()
     {
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             services: s => s.AddRateLimiter(o =>
             {
                 o.RejectionStatusCode = 429;
@@ -361,7 +361,7 @@ public class EndpointTests
     [Fact]
     public async Task Endpoint_builder_composes_with_cors()
     {
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             services: s => s.AddCors(o => o.AddPolicy("proxy", p => p.WithOrigins("https://app.example").AllowAnyHeader())),
             middleware: app => app.UseCors(),
             map: app => app.MapGripHandler<ProbeHandler>("/ws").RequireCors("proxy"));
@@ -374,7 +374,7 @@ public class EndpointTests
     [Fact]
     public async Task Only_post_is_mapped()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var response = await host.Client.GetAsync(new Uri("/ws", UriKind.Relative));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Empty(host.Probe.Calls);

@@ -10,13 +10,13 @@ namespace Grip.Hosting.Tests;
 
 public class ObservabilityTests
 {
-    private static MetricCollector<T> Collect<T>(GripTestHost host, string name)
+    private static MetricCollector<T> Collect<T>(ProbeHost host, string name)
         where T : struct => new(host.App.Services.GetRequiredService<IMeterFactory>(), "Grip", name);
 
     [Fact]
     public async Task Events_batches_opens_closes_disconnects_and_durations_are_measured()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var events = Collect<long>(host, "grip.events");
         using var batch = Collect<int>(host, "grip.batch.size");
         using var duration = Collect<double>(host, "grip.handler.duration");
@@ -46,7 +46,7 @@ public class ObservabilityTests
     [Fact]
     public async Task Rejects_are_counted_by_reason()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using var rejects = Collect<long>(host, "grip.requests.rejected");
         (await host.SendAsync(Events.Open, sig: "garbage")).Dispose();
         (await host.SendAsync("TEXT 5"u8.ToArray())).Dispose();
@@ -64,7 +64,7 @@ public class ObservabilityTests
     public async Task Handler_faults_are_logged_with_the_connection_id()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        await using var host = await ProbeHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
         (await host.SendAsync(Events.Text("throw"), connectionId: "conn-42")).Dispose();
         var record = Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Error);
         Assert.Contains("conn-42", record.Message, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public class ObservabilityTests
     public async Task Signature_failures_are_logged_without_the_token()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        await using var host = await ProbeHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
         string forged = Jwt.Hs256("wrong", Jwt.Claims("pushpin", Jwt.Now(host.Time) + 60));
         (await host.SendAsync(Events.Open, sig: forged)).Dispose();
         var record = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 1 && r.Category == "Grip.Hosting.GripEndpoint");
@@ -103,7 +103,7 @@ public class ObservabilityTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         (await host.SendAsync(Events.Text("hi"), connectionId: "span-conn")).Dispose();
         (await host.SendAsync(Events.Text("throw"), connectionId: "span-conn-2")).Dispose();
         Activity request, dispatch, handler, failed;

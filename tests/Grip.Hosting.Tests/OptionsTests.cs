@@ -68,7 +68,7 @@ public class OptionsTests
     public async Task Bad_configuration_fails_start_up_with_a_message(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme", [key] = value };
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => GripTestHost.StartAsync(settings));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ProbeHost.StartAsync(settings));
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
     }
 
@@ -76,14 +76,14 @@ public class OptionsTests
     public async Task Jwt_publish_key_must_be_able_to_sign()
     {
         var settings = new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=me&key=" + Uri.EscapeDataString(Grip.Configuration.FastlyFanout.PublicKeyJwk) };
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => GripTestHost.StartAsync(settings));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ProbeHost.StartAsync(settings));
         Assert.Contains("public key", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task No_verify_key_fails_unless_unsigned_is_explicitly_allowed()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => GripTestHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/" }));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ProbeHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/" }));
         Assert.Contains("AllowUnsignedRequests", ex.Message, StringComparison.Ordinal);
         Assert.Contains("GRIP_VERIFY_KEY", ex.Message, StringComparison.Ordinal);
     }
@@ -92,7 +92,7 @@ public class OptionsTests
     public async Task Development_mode_logs_a_warning_and_serves_unsigned_requests()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             new() { ["GRIP_URL"] = "http://127.0.0.1:5561/", ["Grip:AllowUnsignedRequests"] = "true" },
             services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
         Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("WITHOUT Grip-Sig verification", StringComparison.Ordinal));
@@ -103,7 +103,7 @@ public class OptionsTests
     [Fact]
     public async Task A_key_configured_means_unsigned_is_refused_even_in_development_mode()
     {
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
             ["Grip:AllowUnsignedRequests"] = "true",

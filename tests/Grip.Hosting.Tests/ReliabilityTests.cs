@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
+using Grip.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public class ReliabilityTests
     [Fact]
     public async Task A_PING_over_125_bytes_is_a_200_that_closes_with_1002_not_a_500()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         byte[] body = Encoding.ASCII.GetBytes("PING 7e\r\n" + new string('0', 126) + "\r\n");
         using var response = await host.SendAsync(body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -28,7 +29,7 @@ public class ReliabilityTests
     [Fact]
     public async Task Ninety_thousand_one_byte_texts_are_a_200_under_the_limit_ending_with_1009()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         host.Probe.OnMessage = (c, m) =>
         {
             c.SendUtf8(m.Data.Span);
@@ -51,7 +52,7 @@ public class ReliabilityTests
     public async Task The_framework_close_is_logged_with_the_connection_id_escaped()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        await using var host = await ProbeHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
         byte[] body = Encoding.ASCII.GetBytes("PING 80\r\n" + new string('0', 128) + "\r\n");
         (await host.SendAsync(body, connectionId: "conn-\u001b[2Jx")).Dispose();
         var record = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 11);
@@ -64,7 +65,7 @@ public class ReliabilityTests
     public async Task A_handler_that_never_returns_closes_only_its_connection_with_1011_after_the_timeout()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        await using var host = await ProbeHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         host.Probe.OnMessage = async (c, m) =>
         {
@@ -111,7 +112,7 @@ public class ReliabilityTests
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             map: app => app.MapGripHandler<HangingOpenHandler>("/ws").WithGripHandlerTimeout(TimeSpan.FromSeconds(5)),
             services: s => s.AddSingleton(new HangingOpenHandler.Signals(entered, cancelled)));
         int timers = host.Time.TimersCreated;
@@ -129,7 +130,7 @@ public class ReliabilityTests
     [Fact]
     public async Task The_endpoint_timeout_overrides_the_option_and_null_turns_it_off()
     {
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin", ["Grip:HandlerTimeout"] = "00:00:02" },
             map: app =>
             {
@@ -147,9 +148,9 @@ public class ReliabilityTests
         };
 
         int timers = host.Time.TimersCreated;
-        var fast = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "a", "/ws"));
-        var slow = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "b", "/slow"));
-        var patient = host.Client.SendAsync(GripTestHost.Request(Events.Text("x"), host.ValidSig(), "c", "/patient"));
+        var fast = host.Client.SendAsync(ProbeHost.Request(Events.Text("x"), host.ValidSig(), "a", "/ws"));
+        var slow = host.Client.SendAsync(ProbeHost.Request(Events.Text("x"), host.ValidSig(), "b", "/slow"));
+        var patient = host.Client.SendAsync(ProbeHost.Request(Events.Text("x"), host.ValidSig(), "c", "/patient"));
         while (Volatile.Read(ref entered) < 3)
         {
             await Task.Delay(10);
@@ -184,7 +185,7 @@ public class ReliabilityTests
     [InlineData("00:00:30", 30.0)]
     public async Task HandlerTimeout_binds_from_configuration(string value, double? seconds)
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin", ["Grip:HandlerTimeout"] = value });
+        await using var host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin", ["Grip:HandlerTimeout"] = value });
         var options = host.App.Services.GetRequiredService<IOptions<GripOptions>>().Value;
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, options.HandlerTimeout);
     }
@@ -195,7 +196,7 @@ public class ReliabilityTests
     [InlineData("00:10:00", "HandlerTimeout must be more than 0")]
     public async Task A_bad_HandlerTimeout_stops_start_up(string value, string expected)
     {
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => GripTestHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin", ["Grip:HandlerTimeout"] = value }));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ProbeHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme&verify-iss=pushpin", ["Grip:HandlerTimeout"] = value }));
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
     }
 
@@ -211,17 +212,17 @@ public class ReliabilityTests
     public async Task Client_text_in_refusal_logs_is_escaped_and_bounded()
     {
         var logs = new FakeLogCollector();
-        await using var host = await GripTestHost.StartAsync(
+        await using var host = await ProbeHost.StartAsync(
             services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))),
             map: app => app.MapGripHandler<ProbeHandler>("/ws/{**rest}"));
 
         // A path with an escape sequence (percent-encoded on the wire, decoded by ASP.NET Core) and a
         // forged signature: log 1 quotes the path.
-        var forged = GripTestHost.Request(Events.Open, "x.y.z", path: "/ws/%1B%5B31mRED%0Afake-line");
+        var forged = ProbeHost.Request(Events.Open, "x.y.z", path: "/ws/%1B%5B31mRED%0Afake-line");
         (await host.Client.SendAsync(forged)).Dispose();
 
         // A Content-Type with control characters is quoted in the 400 reason, log 3.
-        (await host.Client.SendAsync(GripTestHost.Request(Events.Open, host.ValidSig(), path: "/ws/x", configure: r => r.Content!.Headers.TryAddWithoutValidation("Content-Type", "text/x\u007f\u009b31m" + new string('A', 2000))))).Dispose();
+        (await host.Client.SendAsync(ProbeHost.Request(Events.Open, host.ValidSig(), path: "/ws/x", configure: r => r.Content!.Headers.TryAddWithoutValidation("Content-Type", "text/x\u007f\u009b31m" + new string('A', 2000))))).Dispose();
 
         // GripHandlers' own lines (ASP.NET Core's request logging is not ours to escape).
         var records = logs.GetSnapshot().Where(r => r.Category?.StartsWith("Grip", StringComparison.Ordinal) == true).ToList();
@@ -241,7 +242,7 @@ public class ReliabilityTests
     public async Task A_verify_key_without_an_issuer_is_warned_about_at_start_up_once()
     {
         var logs = new FakeLogCollector();
-        await using (var host = await GripTestHost.StartAsync(
+        await using (var host = await ProbeHost.StartAsync(
             new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme", ["Grip:VerifyKeys:0"] = "old-key" },
             services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))),
             map: app =>
@@ -259,7 +260,7 @@ public class ReliabilityTests
         }
 
         var quiet = new FakeLogCollector();
-        await using (var safe = await GripTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(quiet)))))
+        await using (var safe = await ProbeHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(quiet)))))
         {
             Assert.DoesNotContain(quiet.GetSnapshot(), r => r.Id.Id == 14);
         }
@@ -269,19 +270,19 @@ public class ReliabilityTests
     public async Task Without_verify_iss_a_wrong_issuer_passes_and_with_it_it_is_refused()
     {
         // The README's old setup accepted any iss; the default setup now checks it.
-        await using (var open = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme" }))
+        await using (var open = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme" }))
         {
             using var response = await open.SendAsync(Events.Open, sig: open.ValidSig(iss: "mallory"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         using (var wrong = await host.SendAsync(Events.Open, sig: host.ValidSig(iss: "mallory")))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
-        using (var missing = await host.SendAsync(Events.Open, sig: Jwt.Hs256(GripTestHost.Key, Jwt.Claims(null, Jwt.Now(host.Time) + 3600))))
+        using (var missing = await host.SendAsync(Events.Open, sig: Jwt.Hs256(ProbeHost.Key, Jwt.Claims(null, Jwt.Now(host.Time) + 3600))))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         }

@@ -20,7 +20,7 @@ public class SignatureEndpointTests
 
     public static TheoryData<string> HsAttacks => ["missing", "garbage", "empty-segments", "alg-none", "alg-none-unsigned-no-dot", "wrong-key", "expired", "no-exp", "wrong-iss", "no-iss", "truncated", "tampered-payload", "rs256-with-own-key", "signature-stripped", "exp-string", "exp-numeric-string", "exp-null", "exp-object", "exp-bool", "exp-array", "exp-huge", "crit-unknown", "crit-empty-list", "crit-not-a-list", "crit-names-a-standard-header", "crit-b64"];
 
-    private static string Forge(string attack, GripTestHost host)
+    private static string Forge(string attack, ProbeHost host)
     {
         long now = Jwt.Now(host.Time);
         string good = Jwt.Claims("pushpin", now + 3600);
@@ -32,10 +32,10 @@ public class SignatureEndpointTests
             case "alg-none": return Jwt.SigningInput("""{"typ":"JWT","alg":"none"}""", good) + ".";
             case "alg-none-unsigned-no-dot": return Jwt.SigningInput("""{"typ":"JWT","alg":"none"}""", good);
             case "wrong-key": return Jwt.Hs256("changemf", good);
-            case "expired": return Jwt.Hs256(GripTestHost.Key, Jwt.Claims("pushpin", now - 3600));
-            case "no-exp": return Jwt.Hs256(GripTestHost.Key, Jwt.Claims("pushpin", null));
-            case "wrong-iss": return Jwt.Hs256(GripTestHost.Key, Jwt.Claims("mallory", now + 3600));
-            case "no-iss": return Jwt.Hs256(GripTestHost.Key, Jwt.Claims(null, now + 3600));
+            case "expired": return Jwt.Hs256(ProbeHost.Key, Jwt.Claims("pushpin", now - 3600));
+            case "no-exp": return Jwt.Hs256(ProbeHost.Key, Jwt.Claims("pushpin", null));
+            case "wrong-iss": return Jwt.Hs256(ProbeHost.Key, Jwt.Claims("mallory", now + 3600));
+            case "no-iss": return Jwt.Hs256(ProbeHost.Key, Jwt.Claims(null, now + 3600));
             case "truncated":
                 string valid = host.ValidSig();
                 return valid[..^5];
@@ -49,20 +49,20 @@ public class SignatureEndpointTests
 
             // RFC 7519 §4.1.4: exp is a NumericDate (a JSON number); anything else is refused, even a
             // numeric string some libraries coerce.
-            case "exp-string": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":"tomorrow"}""");
-            case "exp-numeric-string": return Jwt.Hs256(GripTestHost.Key, $$"""{"iss":"pushpin","exp":"{{now + 3600}}"}""");
-            case "exp-null": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":null}""");
-            case "exp-object": return Jwt.Hs256(GripTestHost.Key, $$$"""{"iss":"pushpin","exp":{"v":{{{now + 3600}}}}}""");
-            case "exp-bool": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":true}""");
-            case "exp-array": return Jwt.Hs256(GripTestHost.Key, $$"""{"iss":"pushpin","exp":[{{now + 3600}}]}""");
-            case "exp-huge": return Jwt.Hs256(GripTestHost.Key, """{"iss":"pushpin","exp":1e400}""");
+            case "exp-string": return Jwt.Hs256(ProbeHost.Key, """{"iss":"pushpin","exp":"tomorrow"}""");
+            case "exp-numeric-string": return Jwt.Hs256(ProbeHost.Key, $$"""{"iss":"pushpin","exp":"{{now + 3600}}"}""");
+            case "exp-null": return Jwt.Hs256(ProbeHost.Key, """{"iss":"pushpin","exp":null}""");
+            case "exp-object": return Jwt.Hs256(ProbeHost.Key, $$$"""{"iss":"pushpin","exp":{"v":{{{now + 3600}}}}}""");
+            case "exp-bool": return Jwt.Hs256(ProbeHost.Key, """{"iss":"pushpin","exp":true}""");
+            case "exp-array": return Jwt.Hs256(ProbeHost.Key, $$"""{"iss":"pushpin","exp":[{{now + 3600}}]}""");
+            case "exp-huge": return Jwt.Hs256(ProbeHost.Key, """{"iss":"pushpin","exp":1e400}""");
 
             // RFC 7515 §4.1.11: a crit extension the recipient does not understand makes the JWS invalid.
-            case "crit-unknown": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["exp-v2"],"exp-v2":1}""");
-            case "crit-empty-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":[]}""");
-            case "crit-not-a-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":"exp-v2","exp-v2":1}""");
-            case "crit-names-a-standard-header": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["alg"]}""");
-            case "crit-b64": return Jwt.Hs256(Encoding.UTF8.GetBytes(GripTestHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["b64"],"b64":false}""");
+            case "crit-unknown": return Jwt.Hs256(Encoding.UTF8.GetBytes(ProbeHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["exp-v2"],"exp-v2":1}""");
+            case "crit-empty-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(ProbeHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":[]}""");
+            case "crit-not-a-list": return Jwt.Hs256(Encoding.UTF8.GetBytes(ProbeHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":"exp-v2","exp-v2":1}""");
+            case "crit-names-a-standard-header": return Jwt.Hs256(Encoding.UTF8.GetBytes(ProbeHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["alg"]}""");
+            case "crit-b64": return Jwt.Hs256(Encoding.UTF8.GetBytes(ProbeHost.Key), good, """{"typ":"JWT","alg":"HS256","crit":["b64"],"b64":false}""");
             default: throw new ArgumentOutOfRangeException(nameof(attack));
         }
     }
@@ -71,7 +71,7 @@ public class SignatureEndpointTests
     [MemberData(nameof(HsAttacks))]
     public async Task Hs256_attacks_are_401_and_never_dispatched(string attack)
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        await using var host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
         string sig = Forge(attack, host);
         using var response = await host.SendAsync(Events.Open, sig: sig.Length == 0 ? null : sig);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -82,7 +82,7 @@ public class SignatureEndpointTests
     [Fact]
     public async Task Valid_hs256_is_dispatched()
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        await using var host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
         using var response = await host.SendAsync(Events.Open);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["open"], host.Probe.Calls);
@@ -91,7 +91,7 @@ public class SignatureEndpointTests
     [Fact]
     public async Task Token_expires_with_the_clock()
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        await using var host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
         string sig = host.ValidSig();
         host.Time.Advance(TimeSpan.FromSeconds(3600 + 11)); // past exp and the 10 s skew
         using var response = await host.SendAsync(Events.Open, sig: sig);
@@ -102,7 +102,7 @@ public class SignatureEndpointTests
     [Fact]
     public async Task A_token_that_was_valid_is_refused_after_its_exp_even_when_remembered()
     {
-        await using var host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
+        await using var host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = HsUrl });
         string sig = host.ValidSig();
         using (var first = await host.SendAsync(Events.Open, sig: sig))
         {
@@ -128,7 +128,7 @@ public class SignatureEndpointTests
     {
         // The classic attack: the verifier holds an RSA public key; the attacker signs HS256 with the
         // public key's text as the HMAC secret and hopes the library picks the algorithm from the token.
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = "http://127.0.0.1:5561/?verify-iss=pushpin",
             ["GRIP_VERIFY_KEY"] = RsaPublicPem,
@@ -156,7 +156,7 @@ public class SignatureEndpointTests
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var p = ec.ExportParameters(false);
         string jwk = $$"""{"kty":"EC","crv":"P-256","x":"{{Base64UrlEncoder.Encode(p.Q.X)}}","y":"{{Base64UrlEncoder.Encode(p.Q.Y)}}"}""";
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=newkey",
             ["Grip:VerifyKeys:0"] = "oldkey",
@@ -199,7 +199,7 @@ public class SignatureVerifierFromDiTests
     [Fact]
     public async Task The_configured_verifier_is_available_from_di_for_other_endpoints()
     {
-        await using var host = await GripTestHost.StartAsync();
+        await using var host = await ProbeHost.StartAsync();
         var verifier = host.App.Services.GetRequiredService<GripSignatureVerifier>();
         Assert.True(verifier.IsEnabled);
         Assert.Equal(1, verifier.KeyCount);

@@ -29,7 +29,7 @@ public sealed class SlowProxyBodyTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + GripTestHost.Key });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + ProbeHost.Key });
         builder.WebHost.UseKestrel(o => o.Limits.MinRequestBodyDataRate = new MinDataRate(1000, TimeSpan.FromSeconds(2))).UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(new HandlerProbe());
@@ -58,7 +58,7 @@ public sealed class SlowProxyBodyTests : IAsyncLifetime
     [Fact]
     public async Task A_signed_request_whose_body_arrives_late_is_still_served()
     {
-        string sig = Jwt.Hs256(GripTestHost.Key, Jwt.Claims("pushpin", DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()));
+        string sig = Jwt.Hs256(ProbeHost.Key, Jwt.Claims("pushpin", DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()));
         string response = await SendSlowlyAsync("/ws", sig);
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
         Assert.Contains("OPEN\r\n", response, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using Grip.Diagnostics;
+using Grip.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,4 @@
 using Echo;
-using Grip.Publishing;
 using Grip.Testing;
 
 namespace Grip.Samples.Tests;

@@ -1,4 +1,3 @@
-using Grip.Publishing;
 
 namespace Grip;
 

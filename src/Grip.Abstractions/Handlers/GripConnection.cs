@@ -3,17 +3,17 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Grip.Infrastructure;
 using Grip.Internal;
 using Grip.Protocol;
-using Grip.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grip;
 
 /// <summary>
 /// One client connection, as seen while one batch of its events is handled. Everything a handler
-/// does to the connection (send, close, subscribe, set meta, ...) is collected here and becomes the
-/// response to the proxy.
+/// does to the connection (send, close, subscribe, set meta, ...) is collected into the host's
+/// <see cref="GripResponse"/>, which becomes the response to the proxy.
 /// </summary>
 /// <remarks>
 /// The origin is stateless: this object lives for one HTTP request. State that must survive to the
@@ -28,7 +28,7 @@ public sealed class GripConnection : IDisposable
     /// <summary>The publish meta name Pushpin's skip-self filter compares with subscription meta <see cref="SkipSelfUserMeta"/>.</summary>
     public const string SkipSelfSenderMeta = "sender";
 
-    private readonly PooledBufferWriter _events = new();
+    private readonly GripResponse _response;
     private PooledBufferWriter? _scratch;
     private Utf8JsonWriter? _json;
     private Utf8JsonWriter? _messageJson;
@@ -41,7 +41,12 @@ public sealed class GripConnection : IDisposable
     /// <param name="request">The HTTP request that carried the batch.</param>
     /// <param name="services">The request's services (a DI scope).</param>
     /// <param name="meta">The connection meta from trusted <c>Meta-*</c> headers.</param>
-    public GripConnection(string id, IGripRequest request, IServiceProvider services, GripMeta? meta = null)
+    /// <param name="response">
+    /// Where the connection writes the response, which the host reads after the dispatch; a new one
+    /// when <see langword="null"/> (a test that only drives the handler). The connection returns its
+    /// buffer to the pool on <see cref="Dispose"/>.
+    /// </param>
+    public GripConnection(string id, IGripRequest request, IServiceProvider services, GripMeta? meta = null, GripResponse? response = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(request);
@@ -50,6 +55,7 @@ public sealed class GripConnection : IDisposable
         Request = request;
         Services = services;
         Meta = meta ?? new GripMeta();
+        _response = response ?? new GripResponse();
     }
 
     /// <summary>The connection id (the proxy's <c>Connection-Id</c>), the same on every request of the connection.</summary>
@@ -82,35 +88,13 @@ public sealed class GripConnection : IDisposable
     public IReadOnlyList<string> RequestedSubprotocols => _requestedSubprotocols ??= ParseSubprotocols(Request.GetHeader("Sec-WebSocket-Protocol"));
 
     /// <summary>The subprotocol chosen with <see cref="AcceptSubprotocol(string)"/>, if any.</summary>
-    public string? Subprotocol { get; private set; }
+    public string? Subprotocol => _response.Subprotocol;
 
-    /// <summary>Whether the connection was rejected by <see cref="Reject(int, string?)"/>.</summary>
-    public bool IsRejected => RejectStatusCode is not null;
+    /// <summary>Whether the connection was rejected by <see cref="Reject(int, string?)"/> (or because <c>[OnOpen]</c> threw).</summary>
+    public bool IsRejected => _response.IsRejected;
 
-    /// <summary>The HTTP status of a rejection.</summary>
-    public int? RejectStatusCode { get; private set; }
-
-    /// <summary>The body of a rejection, relayed to the client by the proxy.</summary>
-    public string? RejectBody { get; private set; }
-
-    /// <summary>The keep-alive polling interval requested with <see cref="SetKeepAliveInterval(TimeSpan?)"/>.</summary>
-    public TimeSpan? KeepAliveInterval { get; private set; }
-
-    /// <summary>Whether <see cref="KeepAliveInterval"/> was set during this request (it is sent as <c>Keep-Alive-Interval</c>).</summary>
-    public bool KeepAliveIntervalChanged { get; private set; }
-
-    /// <summary>The encoded events of the response so far.</summary>
-    public ReadOnlyMemory<byte> ResponseEvents => _events.WrittenMemory;
-
-    /// <summary>Exceptions thrown by handlers during this batch; the dispatcher records them for logging.</summary>
-    public IReadOnlyList<Exception> Faults => (IReadOnlyList<Exception>?)_faults ?? [];
-
-    /// <summary>
-    /// Why the framework itself ended this connection in this batch, when it did (the response would
-    /// have crossed a proxy limit, a control frame broke RFC 6455, a handler timed out); <see langword="null"/>
-    /// otherwise. The host logs it with the connection id (docs/lifecycle.md).
-    /// </summary>
-    public GripFrameworkClose? FrameworkClose { get; private set; }
+    /// <summary>The response the host reads (the dispatcher's and the host's, not the handler's).</summary>
+    internal GripResponse Response => _response;
 
     /// <summary>
     /// Whether a write was refused because the response would have crossed
@@ -125,7 +109,6 @@ public sealed class GripConnection : IDisposable
     /// </summary>
     internal static readonly int CloseReserveBytes = WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Close, 2 + CloseCodes.MaxReasonBytes);
 
-    private List<Exception>? _faults;
     private int _abandoned;
 
     /// <summary>Chooses one of the subprotocols the client offered; the proxy returns it in the handshake.</summary>
@@ -150,7 +133,7 @@ public sealed class GripConnection : IDisposable
             throw new ArgumentException($"The client did not offer subprotocol '{protocol}'; browsers abort a handshake that answers one they did not offer.", nameof(protocol));
         }
 
-        Subprotocol = protocol;
+        _response.Subprotocol = protocol;
     }
 
     /// <summary>
@@ -168,8 +151,8 @@ public sealed class GripConnection : IDisposable
             throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status must be 400-599.");
         }
 
-        RejectStatusCode = statusCode;
-        RejectBody = body;
+        _response.RejectStatusCode = statusCode;
+        _response.RejectBody = body;
     }
 
     /// <summary>Sends a text message to the client.</summary>
@@ -261,7 +244,7 @@ public sealed class GripConnection : IDisposable
     {
         EnsureWritable();
         CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Disconnect, 0), closing: true);
-        WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Disconnect);
+        WebSocketEventWriter.WriteEvent(_response, WebSocketEventType.Disconnect);
         IsClosing = true;
     }
 
@@ -321,8 +304,8 @@ public sealed class GripConnection : IDisposable
             throw new ArgumentOutOfRangeException(nameof(interval), value, "Pushpin polls at most every 20 seconds; a shorter Keep-Alive-Interval would silently become 20 s.");
         }
 
-        KeepAliveInterval = interval;
-        KeepAliveIntervalChanged = true;
+        _response.KeepAliveInterval = interval;
+        _response.KeepAliveIntervalChanged = true;
     }
 
     /// <summary>Validates and sends any control message.</summary>
@@ -355,7 +338,7 @@ public sealed class GripConnection : IDisposable
     /// <summary>Accepts the connection: writes the OPEN event (the dispatcher does this).</summary>
     internal void WriteOpen()
     {
-        WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Open);
+        WebSocketEventWriter.WriteEvent(_response, WebSocketEventType.Open);
     }
 
     /// <summary>Echoes a client's close (the dispatcher does this).</summary>
@@ -376,7 +359,7 @@ public sealed class GripConnection : IDisposable
         }
         else
         {
-            WebSocketEventWriter.WriteEvent(_events, WebSocketEventType.Close);
+            WebSocketEventWriter.WriteEvent(_response, WebSocketEventType.Close);
         }
 
         IsClosing = true;
@@ -385,29 +368,29 @@ public sealed class GripConnection : IDisposable
     /// <summary>Rejects with 500 and no exception text (a handler threw in OPEN).</summary>
     internal void RejectInternal()
     {
-        RejectStatusCode = 500;
-        RejectBody = null;
+        _response.RejectStatusCode = 500;
+        _response.RejectBody = null;
     }
 
     /// <summary>Marks the connection closed by the client without writing anything.</summary>
     internal void MarkClosing() => IsClosing = true;
 
     /// <summary>Discards every event written so far (a rejected OPEN sends none).</summary>
-    internal void DiscardEvents() => _events.Clear();
+    internal void DiscardEvents() => _response.ClearEvents();
 
-    internal void RecordFault(Exception exception) => (_faults ??= []).Add(exception);
+    internal void RecordFault(Exception exception) => _response.RecordFault(exception);
 
     /// <summary>
     /// Whether the automatic PONG for a PING with <paramref name="payloadLength"/> bytes fits the
     /// response and still leaves room for the closing CLOSE.
     /// </summary>
     internal bool CanWritePong(int payloadLength) =>
-        !ResponseLimitReached && _events.WrittenCount + WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Pong, payloadLength) <= GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
+        !ResponseLimitReached && _response.WrittenCount + WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Pong, payloadLength) <= GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
 
     /// <summary>The framework ends the connection with a close code of its own (it always fits: see <see cref="CloseReserveBytes"/>).</summary>
     internal void CloseByFramework(GripFrameworkClose reason)
     {
-        FrameworkClose ??= reason;
+        _response.FrameworkClose ??= reason;
         if (!IsClosing)
         {
             Close(reason.Code, reason.Reason);
@@ -427,7 +410,7 @@ public sealed class GripConnection : IDisposable
             return false;
         }
 
-        FrameworkClose = reason;
+        _response.FrameworkClose = reason;
         return true;
     }
 
@@ -455,7 +438,7 @@ public sealed class GripConnection : IDisposable
         _json?.Dispose();
         _messageJson?.Dispose();
         _scratch?.Dispose();
-        _events.Dispose();
+        _response.Release();
     }
 
     private void WriteMessage(WebSocketEventType type, ReadOnlySpan<byte> payload)
@@ -483,7 +466,7 @@ public sealed class GripConnection : IDisposable
         if (payload.IsEmpty)
         {
             CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, 0));
-            WebSocketEventWriter.WriteEvent(_events, type);
+            WebSocketEventWriter.WriteEvent(_response, type);
         }
         else
         {
@@ -494,7 +477,7 @@ public sealed class GripConnection : IDisposable
     private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload, bool closing = false)
     {
         CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length), closing);
-        WebSocketEventWriter.WriteEvent(_events, type, prefix, payload);
+        WebSocketEventWriter.WriteEvent(_response, type, prefix, payload);
     }
 
     /// <summary>
@@ -505,11 +488,11 @@ public sealed class GripConnection : IDisposable
     private void CheckBodyLimit(int additional, bool closing = false)
     {
         int limit = closing ? GripLimits.MaxResponseBodyBytes : GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
-        if (_events.WrittenCount + additional > limit)
+        if (_response.WrittenCount + additional > limit)
         {
             ResponseLimitReached = true;
             throw new GripLimitExceededException(
-                $"The response to the proxy would be {_events.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes ({CloseReserveBytes} of them are kept for the closing CLOSE). Publish large or many messages instead.");
+                $"The response to the proxy would be {_response.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes ({CloseReserveBytes} of them are kept for the closing CLOSE). Publish large or many messages instead.");
         }
     }
 

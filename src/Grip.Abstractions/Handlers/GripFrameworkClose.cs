@@ -4,7 +4,7 @@ namespace Grip;
 /// Why GripHandlers itself closed a connection, with the close code and reason it sent
 /// (docs/lifecycle.md): the batch's response would have crossed a proxy limit, a control frame
 /// broke RFC 6455, or a handler did not finish in time. Read it from
-/// <see cref="GripConnection.FrameworkClose"/>.
+/// <see cref="Infrastructure.GripResponse.FrameworkClose"/>.
 /// </summary>
 public sealed class GripFrameworkClose
 {

@@ -5,84 +5,30 @@ namespace Grip.Internal;
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer;
-    private int _written;
+    private PooledBuffer _buffer;
 
     public PooledBufferWriter(int initialCapacity = 256)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+        _buffer = new PooledBuffer(initialCapacity);
     }
 
-    public int WrittenCount => _written;
+    public int WrittenCount => _buffer.WrittenCount;
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.WrittenMemory;
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
 
-    public void Advance(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (_written + count > _buffer.Length)
-        {
-            throw new InvalidOperationException("Cannot advance past the end of the buffer.");
-        }
+    public void Advance(int count) => _buffer.Advance(count);
 
-        _written += count;
-    }
+    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.GetMemory(sizeHint);
 
-    public Memory<byte> GetMemory(int sizeHint = 0)
-    {
-        Ensure(sizeHint);
-        return _buffer.AsMemory(_written);
-    }
-
-    public Span<byte> GetSpan(int sizeHint = 0)
-    {
-        Ensure(sizeHint);
-        return _buffer.AsSpan(_written);
-    }
+    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.GetSpan(sizeHint);
 
     /// <summary>Forgets everything written, keeping the buffer.</summary>
-    public void Clear() => _written = 0;
+    public void Clear() => _buffer.Clear();
 
     /// <summary>Drops everything written after <paramref name="length"/> bytes.</summary>
-    public void Truncate(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _written);
-        _written = length;
-    }
+    public void Truncate(int length) => _buffer.Truncate(length);
 
-    public void Dispose()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _written = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void Ensure(int sizeHint)
-    {
-        if (sizeHint < 1)
-        {
-            sizeHint = 1;
-        }
-
-        if (_buffer.Length - _written >= sizeHint)
-        {
-            return;
-        }
-
-        int newSize = Math.Max(_buffer.Length * 2, _written + sizeHint);
-        byte[] next = ArrayPool<byte>.Shared.Rent(newSize);
-        _buffer.AsSpan(0, _written).CopyTo(next);
-        if (_buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-        }
-
-        _buffer = next;
-    }
+    public void Dispose() => _buffer.Dispose();
 }

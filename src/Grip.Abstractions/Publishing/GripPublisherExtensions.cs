@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
+using Grip.Publishing;
 
-namespace Grip.Publishing;
+namespace Grip;
 
 /// <summary>One-line publishing helpers over <see cref="IGripPublisher"/>.</summary>
 public static class GripPublisherExtensions

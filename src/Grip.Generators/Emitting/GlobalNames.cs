@@ -18,10 +18,10 @@ internal static class GlobalNames
     public const string Message = "global::Grip.GripMessage";
     public const string CloseStatus = "global::Grip.CloseStatus";
     public const string HandlerInterface = "global::Grip.IGripHandler";
-    public const string InvokerInterface = "global::Grip.IGripHandlerInvoker";
-    public const string Dispatcher = "global::Grip.GripDispatcher";
-    public const string Support = "global::Grip.GripHandlerSupport";
-    public const string MessageTypeResult = "global::Grip.GripMessageTypeResult";
+    public const string InvokerInterface = "global::Grip.Infrastructure.IGripHandlerInvoker";
+    public const string Dispatcher = "global::Grip.Infrastructure.GripDispatcher";
+    public const string Support = "global::Grip.Infrastructure.GripHandlerSupport";
+    public const string MessageTypeResult = "global::Grip.Infrastructure.GripMessageTypeResult";
     public const string HttpContextAccess = "global::" + Parsing.KnownTypes.HttpContextAccessType;
 
     public const string JsonTypeInfo = "global::System.Text.Json.Serialization.Metadata.JsonTypeInfo";

@@ -117,7 +117,7 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         return fallback;
     }
 
-    private static Grip.Publishing.GripDelivery Delivery(IConfigurationSection section, string key, Grip.Publishing.GripDelivery fallback, List<string> errors)
+    private static Grip.GripDelivery Delivery(IConfigurationSection section, string key, Grip.GripDelivery fallback, List<string> errors)
     {
         string? text = NonEmpty(section[key]);
         if (text is null)
@@ -126,14 +126,14 @@ internal sealed class GripOptionsBinder(IConfiguration configuration) : IConfigu
         }
 
         // Parsed by name, by hand: Enum.Parse<T> is fine under AOT, but numbers must not slip through.
-        if (string.Equals(text, nameof(Grip.Publishing.GripDelivery.AtMostOnce), StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(text, nameof(Grip.GripDelivery.AtMostOnce), StringComparison.OrdinalIgnoreCase))
         {
-            return Grip.Publishing.GripDelivery.AtMostOnce;
+            return Grip.GripDelivery.AtMostOnce;
         }
 
-        if (string.Equals(text, nameof(Grip.Publishing.GripDelivery.AtLeastOnce), StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(text, nameof(Grip.GripDelivery.AtLeastOnce), StringComparison.OrdinalIgnoreCase))
         {
-            return Grip.Publishing.GripDelivery.AtLeastOnce;
+            return Grip.GripDelivery.AtLeastOnce;
         }
 
         errors.Add($"{section.Path}:{key} must be AtMostOnce or AtLeastOnce (got '{text}').");

@@ -1,5 +1,6 @@
 using System.Net;
 using Grip.Configuration;
+using Grip.Hosting.Publishing;
 using Grip.Hosting.Publishing.ZeroMq;
 using Grip.Hosting.Security;
 
@@ -18,7 +19,7 @@ internal sealed record GripZeroMqTarget(string Address, IPEndPoint EndPoint, str
 internal static class GripPublisherLimits
 {
     /// <summary>A queue must hold at least one publish of the largest size.</summary>
-    public const long MinQueuedBytes = Grip.Publishing.GripPublishRequest.MaxBodyBytes;
+    public const long MinQueuedBytes = GripPublishRequest.MaxBodyBytes;
 }
 
 /// <summary>The options turned into proxies and keys, or the list of what is wrong with them.</summary>
@@ -199,7 +200,7 @@ internal sealed class GripResolvedConfiguration
             errors.Add($"Grip:Publisher:MaxQueuedPublishes must be at least 1 and MaxQueuedBytes at least {GripPublisherLimits.MinQueuedBytes} (one largest publish) (got {p.MaxQueuedPublishes} and {p.MaxQueuedBytes}).");
         }
 
-        if (p.Delivery is not (Grip.Publishing.GripDelivery.AtMostOnce or Grip.Publishing.GripDelivery.AtLeastOnce))
+        if (p.Delivery is not (Grip.GripDelivery.AtMostOnce or Grip.GripDelivery.AtLeastOnce))
         {
             errors.Add($"Grip:Publisher:Delivery must be AtMostOnce or AtLeastOnce (got {p.Delivery}).");
         }

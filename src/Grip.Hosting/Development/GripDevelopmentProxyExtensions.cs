@@ -1,5 +1,5 @@
+using Grip;
 using Grip.Hosting.Development;
-using Grip.Publishing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

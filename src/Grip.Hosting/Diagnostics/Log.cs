@@ -24,7 +24,7 @@ internal static partial class Log
     public static partial void BatchDispatched(ILogger logger, string connectionId, int eventCount, string handler, int responseBytes);
 
     [LoggerMessage(7, LogLevel.Warning, "Publishing {ItemCount} item(s) ({PublishCount} publish(es)) to {Proxy} failed ({Reason}): {StatusCode} {Body}. The proxy did not publish them.")]
-    public static partial void PublishFailed(ILogger logger, Exception? exception, int itemCount, int publishCount, Uri proxy, Grip.Publishing.GripPublishFailureReason reason, int? statusCode, string body);
+    public static partial void PublishFailed(ILogger logger, Exception? exception, int itemCount, int publishCount, Uri proxy, Grip.GripPublishFailureReason reason, int? statusCode, string body);
 
     [LoggerMessage(8, LogLevel.Debug, "Published {ItemCount} item(s) ({PublishCount} publish(es)) to {Proxy} in {ElapsedMs} ms.")]
     public static partial void Published(ILogger logger, int itemCount, int publishCount, Uri proxy, double elapsedMs);
@@ -45,7 +45,7 @@ internal static partial class Log
     public static partial void NoIssuerChecked(ILogger logger, int index, string source);
 
     [LoggerMessage(15, LogLevel.Warning, "Publishing {ItemCount} item(s) ({PublishCount} publish(es)) to {Proxy} has an UNKNOWN outcome ({Reason}): {StatusCode} {Body}. The proxy may have published them; they are not sent again unless the publish asked for at-least-once.")]
-    public static partial void PublishUnknown(ILogger logger, Exception? exception, int itemCount, int publishCount, Uri proxy, Grip.Publishing.GripPublishFailureReason reason, int? statusCode, string body);
+    public static partial void PublishUnknown(ILogger logger, Exception? exception, int itemCount, int publishCount, Uri proxy, Grip.GripPublishFailureReason reason, int? statusCode, string body);
 
     [LoggerMessage(16, LogLevel.Warning, "A publish of {ItemCount} item(s) to {Proxy} was refused: its queue is full ({Pending} publishes, {PendingBytes} bytes waiting).")]
     public static partial void PublishQueueFull(ILogger logger, int itemCount, Uri proxy, int pending, long pendingBytes);
@@ -54,8 +54,8 @@ internal static partial class Log
     public static partial void PublishFailureCallbackFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(18, LogLevel.Information, "Re-sending {PublishCount} at-least-once publish(es) to {Proxy} after an unknown outcome ({Reason}); subscribers may receive them twice.")]
-    public static partial void PublishResending(ILogger logger, int publishCount, Uri proxy, Grip.Publishing.GripPublishFailureReason reason);
+    public static partial void PublishResending(ILogger logger, int publishCount, Uri proxy, Grip.GripPublishFailureReason reason);
 
     [LoggerMessage(19, LogLevel.Debug, "Publish attempt {Attempt} to {Proxy} did not reach it ({Reason}, {StatusCode}); retrying in {DelayMs} ms.")]
-    public static partial void PublishRetrying(ILogger logger, int attempt, Uri proxy, Grip.Publishing.GripPublishFailureReason reason, int? statusCode, double delayMs);
+    public static partial void PublishRetrying(ILogger logger, int attempt, Uri proxy, Grip.GripPublishFailureReason reason, int? statusCode, double delayMs);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Grip.Diagnostics;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Security;
+using Grip.Infrastructure;
 using Grip.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -128,7 +129,9 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             metrics.BatchBytes.Record(length);
 
             // 5. Dispatch.
-            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null)
+            // The handler holds the connection; the host reads what it wrote from the response.
+            var answer = new GripResponse();
+            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null, answer)
             {
                 User = context.User,
             };
@@ -173,15 +176,15 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             bool observe = activity is not null || metrics.Events.Enabled || metrics.BatchSize.Enabled ||
                 metrics.Closes.Enabled || metrics.Disconnects.Enabled || logger.IsEnabled(LogLevel.Debug);
             int eventCount = observe ? RecordEvents(body) : -1;
-            RecordOutcome(connection);
+            RecordOutcome(connection, answer);
             activity?.SetTag("grip.events", eventCount);
-            foreach (var fault in connection.Faults)
+            foreach (var fault in answer.Faults)
             {
                 metrics.HandlerFaults.Add(1, new KeyValuePair<string, object?>("grip.handler", HandlerName));
                 Log.HandlerFault(logger, fault, HandlerName, GripLogText.Escape(connectionId)!);
             }
 
-            if (connection.FrameworkClose is { } frameworkClose)
+            if (answer.FrameworkClose is { } frameworkClose)
             {
                 metrics.Closes.Add(1, new KeyValuePair<string, object?>("grip.close.initiator", "origin"), new KeyValuePair<string, object?>("grip.close.reason", frameworkClose.Kind));
                 Log.FrameworkClosed(logger, GripLogText.Escape(connectionId)!, frameworkClose.Code, frameworkClose.Kind, frameworkClose.Reason);
@@ -190,10 +193,10 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             SubscribeUserChannel(context, connection);
 
             // 6. The response.
-            await WriteResponseAsync(context, connection).ConfigureAwait(false);
+            await WriteResponseAsync(context, connection, answer).ConfigureAwait(false);
             if (eventCount >= 0)
             {
-                Log.BatchDispatched(logger, GripLogText.Escape(connectionId)!, eventCount, HandlerName, connection.ResponseEvents.Length);
+                Log.BatchDispatched(logger, GripLogText.Escape(connectionId)!, eventCount, HandlerName, answer.Events.Length);
             }
         }
         finally
@@ -338,14 +341,14 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         return count;
     }
 
-    private void RecordOutcome(GripConnection connection)
+    private void RecordOutcome(GripConnection connection, GripResponse answer)
     {
         if (connection.IsOpening)
         {
-            if (connection.IsRejected)
+            if (answer.IsRejected)
             {
-                metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", connection.Faults.Count > 0 ? "handler-error" : "handler"));
-                Log.ConnectionRejected(logger, GripLogText.Escape(connection.Id)!, HandlerName, connection.RejectStatusCode!.Value);
+                metrics.Rejects.Add(1, new KeyValuePair<string, object?>("grip.reject.reason", answer.Faults.Count > 0 ? "handler-error" : "handler"));
+                Log.ConnectionRejected(logger, GripLogText.Escape(connection.Id)!, HandlerName, answer.RejectStatusCode!.Value);
             }
             else
             {
@@ -366,13 +369,13 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         _ => "unknown",
     };
 
-    private static async Task WriteResponseAsync(HttpContext context, GripConnection connection)
+    private static async Task WriteResponseAsync(HttpContext context, GripConnection connection, GripResponse answer)
     {
         var response = context.Response;
-        if (connection.IsRejected)
+        if (answer.IsRejected)
         {
-            response.StatusCode = connection.RejectStatusCode!.Value;
-            byte[] text = Encoding.UTF8.GetBytes(connection.RejectBody ?? string.Empty);
+            response.StatusCode = answer.RejectStatusCode!.Value;
+            byte[] text = Encoding.UTF8.GetBytes(answer.RejectBody ?? string.Empty);
             response.ContentType = "text/plain; charset=utf-8";
             response.ContentLength = text.Length;
             await response.Body.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
@@ -387,7 +390,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         if (connection.IsOpening)
         {
             headers["Sec-WebSocket-Extensions"] = GripExtension;
-            if (connection.Subprotocol is { } subprotocol)
+            if (answer.Subprotocol is { } subprotocol)
             {
                 headers["Sec-WebSocket-Protocol"] = subprotocol;
             }
@@ -398,9 +401,9 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
         }
 
-        if (connection.KeepAliveIntervalChanged)
+        if (answer.KeepAliveIntervalChanged)
         {
-            headers["Keep-Alive-Interval"] = connection.KeepAliveInterval is { } interval
+            headers["Keep-Alive-Interval"] = answer.KeepAliveInterval is { } interval
                 ? ((long)Math.Ceiling(interval.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : "0";
         }
@@ -412,7 +415,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             headers.ContentEncoding = "identity";
         }
 
-        var events = connection.ResponseEvents;
+        var events = answer.Events;
         response.ContentLength = events.Length;
         await response.Body.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
     }

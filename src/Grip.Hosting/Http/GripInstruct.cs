@@ -4,32 +4,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace Grip.Hosting.Http;
 
-/// <summary>How the proxy holds an HTTP request (grip-spec §6).</summary>
-public enum GripHoldMode
-{
-    /// <summary>Long-polling: the proxy holds the request until a publish (an <c>http-response</c> item) or the timeout.</summary>
-    Response,
-
-    /// <summary>Streaming: the proxy sends this response's headers and body, then appends every <c>http-stream</c> publish.</summary>
-    Stream,
-}
-
-/// <summary>How a hold keep-alive timer runs.</summary>
-public enum GripHoldKeepAliveMode
-{
-    /// <summary>Send after the stream has been idle for the timeout (the default).</summary>
-    Idle,
-
-    /// <summary>Send every timeout.</summary>
-    Interval,
-}
-
-/// <summary>A channel a held request listens on.</summary>
-/// <param name="Name">The channel name.</param>
-/// <param name="PrevId">The id of the last message the client has; the proxy delivers only what follows.</param>
-/// <param name="Filters">Subscription filters (for example <c>skip-self</c>).</param>
-public sealed record GripHoldChannel(string Name, string? PrevId = null, IReadOnlyList<string>? Filters = null);
-
 /// <summary>
 /// GRIP instructions for an HTTP response: hold the request as a long-poll or a stream on channels,
 /// with a timeout, keep-alives, subscription meta, a status to send instead, and a next link. The

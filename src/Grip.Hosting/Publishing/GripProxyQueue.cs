@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grip.Hosting.Diagnostics;
-using Grip.Publishing;
 using Microsoft.Extensions.Logging;
 
 namespace Grip.Hosting.Publishing;

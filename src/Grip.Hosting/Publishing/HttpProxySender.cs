@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Grip.Configuration;
 using Grip.Hosting.Security;
-using Grip.Publishing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -7,19 +7,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Grip.Hosting.Security;
 
-/// <summary>The outcome of checking a request's <c>Grip-Sig</c>.</summary>
-public enum GripSignatureStatus
-{
-    /// <summary>No <c>Grip-Sig</c> header.</summary>
-    Missing,
-
-    /// <summary>The header is there but no configured key accepts it (bad signature, algorithm, expiry, issuer, or not a JWT).</summary>
-    Invalid,
-
-    /// <summary>A configured key verified the signature, <c>exp</c> and (when configured) <c>iss</c>.</summary>
-    Valid,
-}
-
 /// <summary>
 /// Verifies <c>Grip-Sig</c> tokens (grip-spec §5.2) with Microsoft.IdentityModel: the algorithm
 /// comes from each configured key (HS256 for a shared secret, ES256/384/512 for EC, RS256 for RSA),

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Grip.Infrastructure;
 using Grip.Protocol;
 
 namespace Grip.Abstractions.Tests.Connection;
@@ -18,8 +19,8 @@ public class DispatcherLimitTests
         using var connection = NewConnection();
         await Dispatch(connection, Encoding.Latin1.GetBytes(body));
         Assert.Equal(["TEXT m:hi", "PONG abc", "CLOSE 1002 Control frame too large"], Describe(connection));
-        Assert.Same(GripFrameworkClose.ControlFrameTooLarge, connection.FrameworkClose);
-        Assert.Empty(connection.Faults);
+        Assert.Same(GripFrameworkClose.ControlFrameTooLarge, connection.Response.FrameworkClose);
+        Assert.Empty(connection.Response.Faults);
     }
 
     [Fact]
@@ -29,7 +30,7 @@ public class DispatcherLimitTests
         using var connection = NewConnection();
         await Dispatch(connection, Encoding.Latin1.GetBytes("PING 7d\r\n" + payload + "\r\n"));
         Assert.Equal(["PONG " + payload], Describe(connection));
-        Assert.Null(connection.FrameworkClose);
+        Assert.Null(connection.Response.FrameworkClose);
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public class DispatcherLimitTests
         await Dispatch(connection, body);
 
         var events = Events(connection);
-        Assert.True(connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.True(connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
         var close = events[^1];
         Assert.Equal(WebSocketEventType.Close, close.Type);
         Assert.Equal("\x03\xf1Response limit reached", Encoding.Latin1.GetString(close.Content));
@@ -49,8 +50,8 @@ public class DispatcherLimitTests
         // Every echo that fits before the room kept for the CLOSE was sent: none was lost silently.
         int echoLength = WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 3);
         Assert.Equal((GripLimits.MaxResponseBodyBytes - GripConnection.CloseReserveBytes) / echoLength, events.Count - 1);
-        Assert.Same(GripFrameworkClose.ResponseLimit, connection.FrameworkClose);
-        Assert.Empty(connection.Faults);
+        Assert.Same(GripFrameworkClose.ResponseLimit, connection.Response.FrameworkClose);
+        Assert.Empty(connection.Response.Faults);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public class DispatcherLimitTests
         Assert.Equal(WebSocketEventType.Close, events[^1].Type);
         Assert.Equal(CloseCodes.MessageTooBig, (events[^1].Content[0] << 8) | events[^1].Content[1]);
         Assert.All(events[2..^1], e => Assert.Equal((WebSocketEventType.Pong, "x"), (e.Type, Encoding.Latin1.GetString(e.Content))));
-        Assert.True(connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.True(connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
         Assert.InRange(events.Count - 3, 90_800, 90_907);
     }
 
@@ -80,7 +81,7 @@ public class DispatcherLimitTests
         var events = Describe(connection);
         Assert.Equal("CLOSE 1009 Response limit reached", events[^1]);
         Assert.DoesNotContain("TEXT m:after", events);
-        Assert.Empty(connection.Faults);
+        Assert.Empty(connection.Response.Faults);
     }
 
     [Fact]
@@ -90,8 +91,8 @@ public class DispatcherLimitTests
         using var connection = NewConnection();
         await Dispatch(connection, body);
         Assert.Equal("CLOSE 1011 Internal server error", Describe(connection)[^1]);
-        Assert.IsType<InvalidOperationException>(Assert.Single(connection.Faults));
-        Assert.True(connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.IsType<InvalidOperationException>(Assert.Single(connection.Response.Faults));
+        Assert.True(connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
     }
 
     [Fact]
@@ -102,8 +103,8 @@ public class DispatcherLimitTests
         using var connection = NewConnection(closeIsEchoed: true);
         await Dispatch(connection, body);
         Assert.Equal("CLOSE 1000", Describe(connection)[^1]);
-        Assert.True(connection.ResponseEvents.Length > GripLimits.MaxResponseBodyBytes - GripConnection.CloseReserveBytes - 33_000);
-        Assert.True(connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.True(connection.Response.Events.Length > GripLimits.MaxResponseBodyBytes - GripConnection.CloseReserveBytes - 33_000);
+        Assert.True(connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
     }
 
     [Theory]
@@ -148,12 +149,12 @@ public class DispatcherLimitTests
     {
         if (connection.IsRejected)
         {
-            Assert.InRange(connection.RejectStatusCode!.Value, 400, 599);
-            Assert.Equal(0, connection.ResponseEvents.Length);
+            Assert.InRange(connection.Response.RejectStatusCode!.Value, 400, 599);
+            Assert.Equal(0, connection.Response.Events.Length);
             return;
         }
 
-        Assert.True(connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes, $"{connection.ResponseEvents.Length} bytes");
+        Assert.True(connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes, $"{connection.Response.Events.Length} bytes");
         var events = Events(connection);
         int close = events.FindIndex(e => e.Type is WebSocketEventType.Close or WebSocketEventType.Disconnect);
         Assert.True(close < 0 || close == events.Count - 1, "an event follows a CLOSE");
@@ -170,7 +171,7 @@ public class DispatcherLimitTests
             }
         }
 
-        if (connection.FrameworkClose is { } reason)
+        if (connection.Response.FrameworkClose is { } reason)
         {
             Assert.Equal(WebSocketEventType.Close, events[^1].Type);
             Assert.Equal(reason.Code, (events[^1].Content[0] << 8) | events[^1].Content[1]);
@@ -266,7 +267,7 @@ public class DispatcherLimitTests
     private static List<(WebSocketEventType Type, byte[] Content)> Events(GripConnection connection)
     {
         var list = new List<(WebSocketEventType, byte[])>();
-        var reader = new WebSocketEventReader(connection.ResponseEvents);
+        var reader = new WebSocketEventReader(connection.Response.Events);
         while (reader.Read(out var e))
         {
             list.Add((e.Type, e.Content.ToArray()));

@@ -1,4 +1,5 @@
 using System.Text;
+using Grip.Infrastructure;
 using Grip.Protocol;
 
 namespace Grip.Abstractions.Tests.Connection;
@@ -45,14 +46,14 @@ public class DispatcherWireTests
         var ex = await Assert.ThrowsAsync<WebSocketFormatException>(() =>
             GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes("TEXT 2\r\nhi\r\nTEXT zz\r\n"), default, CancellationToken.None).AsTask());
         Assert.Equal(17, ex.Offset);
-        Assert.Equal(0, connection.ResponseEvents.Length);
+        Assert.Equal(0, connection.Response.Events.Length);
     }
 
     private static async Task<string> Run(string body)
     {
         using var connection = NewConnection();
         await GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes(body), default, CancellationToken.None);
-        return Encoding.Latin1.GetString(connection.ResponseEvents.Span);
+        return Encoding.Latin1.GetString(connection.Response.Events.Span);
     }
 
     private static GripConnection NewConnection() => new("conn-1", new NoRequest(), new NoServices());

@@ -10,7 +10,7 @@ public sealed class GripConnectionWireTests : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    private string Wire => Encoding.Latin1.GetString(_connection.ResponseEvents.Span);
+    private string Wire => Encoding.Latin1.GetString(_connection.Response.Events.Span);
 
     [Fact]
     public void Messages_carry_the_m_prefix()
@@ -111,7 +111,7 @@ public sealed class GripConnectionWireTests : IDisposable
         Assert.ThrowsAny<ArgumentException>(() => _connection.Subscribe("room", "no-such-filter"));
         Assert.ThrowsAny<ArgumentException>(() => _connection.SetKeepAlive(GripFrameContent.FromText("x"), 0));
         Assert.Throws<GripLimitExceededException>(() => _connection.Subscribe(new string('x', 20_000)));
-        Assert.Equal(0, _connection.ResponseEvents.Length);
+        Assert.Equal(0, _connection.Response.Events.Length);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class GripConnectionWireTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _connection.Close(code));
         Assert.False(_connection.IsClosing);
-        Assert.Equal(0, _connection.ResponseEvents.Length);
+        Assert.Equal(0, _connection.Response.Events.Length);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class GripConnectionWireTests : IDisposable
         var ex = Assert.Throws<GripLimitExceededException>(() => _connection.SendUtf8(new byte[GripLimits.MaxReplyPayloadBytes + 1]));
         Assert.Contains("never delivers", ex.Message, StringComparison.Ordinal);
         Assert.Contains("IGripPublisher", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 32_768), _connection.ResponseEvents.Length);
+        Assert.Equal(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 32_768), _connection.Response.Events.Length);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class GripConnectionWireTests : IDisposable
         Assert.Throws<GripLimitExceededException>(() => _connection.Send(new string('✓', 16_384)));
         var ex = Assert.Throws<GripLimitExceededException>(() => _connection.Send(new string('a', 5_000_000)));
         Assert.Contains("at least 5000000 bytes", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 32_768), _connection.ResponseEvents.Length);
+        Assert.Equal(WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, 32_768), _connection.Response.Events.Length);
     }
 
     [Fact]
@@ -217,10 +217,10 @@ public sealed class GripConnectionWireTests : IDisposable
         var ex = Assert.Throws<GripLimitExceededException>(SendUntilRefused);
         Assert.Equal(33, sent);
         Assert.Contains("1000000", ex.Message, StringComparison.Ordinal);
-        Assert.True(_connection.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.True(_connection.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
 
         // What was accepted is intact.
-        var reader = new WebSocketEventReader(_connection.ResponseEvents);
+        var reader = new WebSocketEventReader(_connection.Response.Events);
         int count = 0;
         while (reader.Read(out _))
         {
@@ -248,7 +248,7 @@ public sealed class GripConnectionWireTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _connection.SetKeepAliveInterval(TimeSpan.FromSeconds(19)));
         _connection.SetKeepAliveInterval(TimeSpan.FromSeconds(20));
-        Assert.True(_connection.KeepAliveIntervalChanged);
+        Assert.True(_connection.Response.KeepAliveIntervalChanged);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class GripConnectionWireTests : IDisposable
     private List<string> Decode()
     {
         var list = new List<string>();
-        var reader = new WebSocketEventReader(_connection.ResponseEvents);
+        var reader = new WebSocketEventReader(_connection.Response.Events);
         while (reader.Read(out var e))
         {
             Assert.Equal(WebSocketEventType.Text, e.Type);

@@ -8,13 +8,13 @@ namespace Grip.EndToEnd.Tests.Infrastructure;
 public abstract class ConformanceFixture : IAsyncLifetime
 {
     private PushpinProcess? _pushpin;
-    private TestOrigin? _origin;
+    private KestrelOrigin? _origin;
 
     public OriginProbe Probe { get; } = new();
 
     public PushpinProcess Pushpin => _pushpin ?? throw new InvalidOperationException("Not started.");
 
-    public TestOrigin Origin => _origin ?? throw new InvalidOperationException("Not started.");
+    public KestrelOrigin Origin => _origin ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>A client URL with a fresh tag; the tag keys the origin's record of the connection.</summary>
     public Uri Url(out string tag, string query = "")
@@ -31,7 +31,7 @@ public abstract class ConformanceFixture : IAsyncLifetime
         _origin = await StartOriginAsync(port, _pushpin);
     }
 
-    protected abstract Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin);
+    protected abstract Task<KestrelOrigin> StartOriginAsync(int port, PushpinProcess pushpin);
 
     public async Task DisposeAsync()
     {
@@ -53,8 +53,8 @@ public abstract class ConformanceFixture : IAsyncLifetime
 /// </summary>
 public sealed class RawEndpointFixture : ConformanceFixture
 {
-    protected override Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
-        TestOrigin.StartAsync(
+    protected override Task<KestrelOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
+        KestrelOrigin.StartAsync(
             ConformanceEndpoint.Map,
             builder => ConformanceEndpoint.AddServices(builder.Services, Probe, () => new TestPublisher(pushpin.PublishUri)),
             port);
@@ -63,8 +63,8 @@ public sealed class RawEndpointFixture : ConformanceFixture
 /// <summary>The same handler behind Grip.Hosting: AddGrip (GRIP_URL, Grip-Sig verification, publisher) and MapGripHandler.</summary>
 public sealed class HostingEndpointFixture : ConformanceFixture
 {
-    protected override Task<TestOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
-        TestOrigin.StartAsync(
+    protected override Task<KestrelOrigin> StartOriginAsync(int port, PushpinProcess pushpin) =>
+        KestrelOrigin.StartAsync(
             app =>
             {
                 app.Use(ConformanceEndpoint.RecordAsync);

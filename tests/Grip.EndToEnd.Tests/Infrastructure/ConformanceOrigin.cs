@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Grip.Hosting;
+using Grip.Infrastructure;
 using Grip.Protocol;
-using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +44,8 @@ public sealed class ConformanceHandler(OriginProbe probe) : IGripHandler
 {
     /// <summary>
     /// What the generator would emit, written by hand: the lifecycle loop with <see cref="ConformanceInvoker"/>.
-    /// Afterwards the faults the dispatcher recorded are handed to the probe, so tests can see them.
+    /// Afterwards the faults the dispatcher recorded in the response are handed to the probe, so tests can
+    /// see them under either host (reading the host's response through the internal connection.Response).
     /// </summary>
     public static async ValueTask DispatchAsync(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken)
     {
@@ -52,7 +53,7 @@ public sealed class ConformanceHandler(OriginProbe probe) : IGripHandler
         if (connection.Request.GetQueryValue("tag") is { } tag)
         {
             var record = connection.Services.GetRequiredService<OriginProbe>().For(tag);
-            foreach (var fault in connection.Faults)
+            foreach (var fault in connection.Response.Faults)
             {
                 record.Faults.Enqueue(fault);
             }
@@ -244,7 +245,8 @@ public static class ConformanceEndpoint
             }
         }
 
-        using var connection = new GripConnection(id, new HttpGripRequest(request), context.RequestServices, new GripMeta(meta));
+        var answer = new GripResponse();
+        using var connection = new GripConnection(id, new HttpGripRequest(request), context.RequestServices, new GripMeta(meta), answer);
         try
         {
             await ConformanceHandler.DispatchAsync(connection, events, context.RequestAborted);
@@ -257,11 +259,11 @@ public static class ConformanceEndpoint
         }
 
         var response = context.Response;
-        if (connection.IsRejected)
+        if (answer.IsRejected)
         {
-            response.StatusCode = connection.RejectStatusCode!.Value;
+            response.StatusCode = answer.RejectStatusCode!.Value;
             response.ContentType = "text/plain";
-            await response.WriteAsync(connection.RejectBody ?? string.Empty);
+            await response.WriteAsync(answer.RejectBody ?? string.Empty);
             return;
         }
 
@@ -272,7 +274,7 @@ public static class ConformanceEndpoint
         if (connection.IsOpening)
         {
             response.Headers["Sec-WebSocket-Extensions"] = "grip";
-            if (connection.Subprotocol is { } protocol)
+            if (answer.Subprotocol is { } protocol)
             {
                 response.Headers["Sec-WebSocket-Protocol"] = protocol;
             }
@@ -283,14 +285,14 @@ public static class ConformanceEndpoint
             response.Headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
         }
 
-        if (connection.KeepAliveIntervalChanged)
+        if (answer.KeepAliveIntervalChanged)
         {
-            response.Headers["Keep-Alive-Interval"] = connection.KeepAliveInterval is { } interval
+            response.Headers["Keep-Alive-Interval"] = answer.KeepAliveInterval is { } interval
                 ? ((int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
                 : "0";
         }
 
-        response.ContentLength = connection.ResponseEvents.Length;
-        await response.Body.WriteAsync(connection.ResponseEvents, context.RequestAborted);
+        response.ContentLength = answer.Events.Length;
+        await response.Body.WriteAsync(answer.Events, context.RequestAborted);
     }
 }

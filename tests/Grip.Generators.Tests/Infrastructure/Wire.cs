@@ -37,7 +37,7 @@ internal static class Wire
     public static List<(WebSocketEventType Type, byte[] Content)> Events(GripConnection connection)
     {
         var list = new List<(WebSocketEventType, byte[])>();
-        var reader = new WebSocketEventReader(connection.ResponseEvents);
+        var reader = new WebSocketEventReader(connection.Response.Events);
         while (reader.Read(out var e))
         {
             list.Add((e.Type, e.Content.ToArray()));

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Grip.Publishing;
 
 // These handler classes are compiled by the GripHandlers generator inside this project's own build
 // (TreatWarningsAsErrors, nullable, latest-recommended analyzers): the integration check that

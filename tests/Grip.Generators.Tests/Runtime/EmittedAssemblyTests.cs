@@ -67,8 +67,8 @@ public sealed class EmittedAssemblyTests
     public async Task Reject_from_the_emitted_OnOpen_reaches_the_connection()
     {
         var (c, log) = await RunAsync(Wire.Batch((Open, null)), "/no");
-        Assert.Equal(401, c.RejectStatusCode);
-        Assert.Equal("who?", c.RejectBody);
+        Assert.Equal(401, c.Response.RejectStatusCode);
+        Assert.Equal("who?", c.Response.RejectBody);
         Assert.Equal(["open"], log);
     }
 

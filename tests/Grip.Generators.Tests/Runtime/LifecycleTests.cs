@@ -37,8 +37,8 @@ public sealed class LifecycleTests
     {
         var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestRequest(query: "?mode=reject"));
         Assert.True(c.IsRejected);
-        Assert.Equal(403, c.RejectStatusCode);
-        Assert.Equal("go away", c.RejectBody);
+        Assert.Equal(403, c.Response.RejectStatusCode);
+        Assert.Equal("go away", c.Response.RejectBody);
         Assert.Empty(Wire.Describe(c));
         Assert.Equal(["open conn-1"], _log.Calls);
     }
@@ -47,11 +47,11 @@ public sealed class LifecycleTests
     public async Task A_handler_that_throws_during_OPEN_rejects_with_500_and_no_exception_text()
     {
         var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestRequest(query: "?mode=throw"));
-        Assert.Equal(500, c.RejectStatusCode);
-        Assert.Null(c.RejectBody);
-        Assert.Empty(c.ResponseEvents.ToArray());
-        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.ResponseEvents.Span), StringComparison.Ordinal);
-        Assert.IsType<InvalidOperationException>(Assert.Single(c.Faults));
+        Assert.Equal(500, c.Response.RejectStatusCode);
+        Assert.Null(c.Response.RejectBody);
+        Assert.Empty(c.Response.Events.ToArray());
+        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.Response.Events.Span), StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(Assert.Single(c.Response.Faults));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class LifecycleTests
     {
         var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Close, Wire.CloseCode(1000, "throw"))), Services());
         Assert.Equal(["CLOSE 1000"], Wire.Describe(c));
-        Assert.Single(c.Faults);
+        Assert.Single(c.Response.Faults);
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class LifecycleTests
         var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Text, "ok"), (Text, "boom"), (Text, "ignored")), Services());
         Assert.Equal(["TEXT m:echo:ok", "CLOSE 1011 Internal server error"], Wire.Describe(c));
         Assert.Equal(["text ok", "text boom"], _log.Calls);
-        Assert.Equal("secret detail from message", Assert.Single(c.Faults).Message);
-        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.ResponseEvents.Span), StringComparison.Ordinal);
+        Assert.Equal("secret detail from message", Assert.Single(c.Response.Faults).Message);
+        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(c.Response.Events.Span), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public sealed class LifecycleTests
         var failed = await Dispatch.RunAsync<AsyncHandler>(Wire.Batch(events));
         Assert.Equal(["TEXT m:async:x"], Wire.Describe(ok));
         Assert.Equal([.. Enumerable.Range(0, before - 1).Select(i => "TEXT m:async:m" + i), "CLOSE 1011 Internal server error"], Wire.Describe(failed));
-        Assert.Equal("async failure", Assert.Single(failed.Faults).Message);
+        Assert.Equal("async failure", Assert.Single(failed.Response.Faults).Message);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class LifecycleTests
         var results = await Task.WhenAll(failing, healthy);
         Assert.Equal(["CLOSE 1011 Internal server error"], Wire.Describe(results[0]));
         Assert.Equal(["TEXT m:echo:fine"], Wire.Describe(results[1]));
-        Assert.Empty(results[1].Faults);
+        Assert.Empty(results[1].Response.Faults);
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class LifecycleTests
     {
         var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Text, "silent"), (Text, "close")), Services());
         Assert.Equal(["CLOSE 4000 bye"], Wire.Describe(c));
-        Assert.Empty(c.Faults);
+        Assert.Empty(c.Response.Faults);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class LifecycleTests
         await cts.CancelAsync();
         var connection = new GripConnection("c", new TestRequest(), Services());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await DispatchDirect<LifecycleHandler>(connection, Wire.Batch((Text, "cancel")), cts.Token));
-        Assert.Empty(connection.Faults);
+        Assert.Empty(connection.Response.Faults);
         Assert.Empty(Wire.Describe(connection));
     }
 
@@ -224,6 +224,6 @@ public sealed class LifecycleTests
     {
         var c = await Dispatch.RunAsync<ServicesHandler>(Wire.Batch((Text, "bob")), new TestServices());
         Assert.Equal(["CLOSE 1011 Internal server error"], Wire.Describe(c));
-        Assert.IsType<InvalidOperationException>(Assert.Single(c.Faults));
+        Assert.IsType<InvalidOperationException>(Assert.Single(c.Response.Faults));
     }
 }

@@ -15,7 +15,7 @@ public sealed class LimitLifecycleTests
     {
         var c = await Dispatch.RunAsync<LimitEchoHandler>(Wire.Batch((Text, "a"), (Ping, new string('p', 126)), (Text, "b")));
         Assert.Equal(["TEXT m:a", "CLOSE 1002 Control frame too large"], Wire.Describe(c));
-        Assert.Same(GripFrameworkClose.ControlFrameTooLarge, c.FrameworkClose);
+        Assert.Same(GripFrameworkClose.ControlFrameTooLarge, c.Response.FrameworkClose);
     }
 
     [Fact]
@@ -26,8 +26,8 @@ public sealed class LimitLifecycleTests
         var described = Wire.Describe(c);
         Assert.Equal("CLOSE 1009 Response limit reached", described[^1]);
         Assert.All(described[..^1], d => Assert.Equal("TEXT m:x", d));
-        Assert.True(c.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
-        Assert.Empty(c.Faults);
+        Assert.True(c.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.Empty(c.Response.Faults);
     }
 
     [Fact]
@@ -35,8 +35,8 @@ public sealed class LimitLifecycleTests
     {
         var c = await Dispatch.RunAsync<LimitEchoHandler>(Wire.Batch((Text, "flood-and-throw")));
         Assert.Equal("CLOSE 1011 Internal server error", Wire.Describe(c)[^1]);
-        Assert.IsType<InvalidOperationException>(Assert.Single(c.Faults));
-        Assert.True(c.ResponseEvents.Length <= GripLimits.MaxResponseBodyBytes);
+        Assert.IsType<InvalidOperationException>(Assert.Single(c.Response.Faults));
+        Assert.True(c.Response.Events.Length <= GripLimits.MaxResponseBodyBytes);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class TypedMessageTests
     {
         var c = await Dispatch.RunAsync<TypedHandler>(Wire.Batch((Text, json), (Text, """{"type":"chat.send","text":"later"}""")));
         Assert.Equal(["CLOSE 1007 Invalid message"], Wire.Describe(c));
-        Assert.Empty(c.Faults);
+        Assert.Empty(c.Response.Faults);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class TypedMessageTests
     {
         var c = await Dispatch.RunAsync<TypedWithFallbackHandler>(Wire.Batch((Text, json), (Text, """{"op":"chat.send","text":"later"}""")));
         Assert.Equal(["TEXT m:fallback:" + json, "TEXT m:typed:later"], Wire.Describe(c));
-        Assert.Empty(c.Faults);
+        Assert.Empty(c.Response.Faults);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Grip.Infrastructure;
 
 namespace Grip.Hosting.Tests.Infrastructure;
 

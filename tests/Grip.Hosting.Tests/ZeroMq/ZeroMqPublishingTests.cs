@@ -69,7 +69,7 @@ public sealed class ZeroMqPublishingTests
     public async Task Bad_zeromq_configuration_fails_start_up_with_a_message(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["GRIP_URL"] = GripUrl, [key] = value };
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => GripTestHost.StartAsync(settings));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ProbeHost.StartAsync(settings));
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
     }
 
@@ -87,7 +87,7 @@ public sealed class ZeroMqPublishingTests
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         int port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => GripTestHost.StartAsync(new() { ["GRIP_URL"] = GripUrl, ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}" }));
+        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => ProbeHost.StartAsync(new() { ["GRIP_URL"] = GripUrl, ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}" }));
         Assert.Contains($"Grip:ZeroMqPub: the ZeroMQ PUB socket cannot bind tcp://127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
         Assert.Contains("AddressAlreadyInUse", ex.Message, StringComparison.Ordinal);
         Assert.Contains("a port each", ex.Message, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class ZeroMqPublishingTests
     public async Task A_full_send_queue_fails_the_publish_for_that_pushpin_only()
     {
         int port = PushpinProcess.GetFreePort();
-        await using var host = await GripTestHost.StartAsync(new()
+        await using var host = await ProbeHost.StartAsync(new()
         {
             ["GRIP_URL"] = GripUrl,
             ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}",
@@ -232,7 +232,7 @@ public sealed class ZeroMqPublishingTests
     /// <summary>An app publishing over ZeroMQ with a NetMQ subscriber of <c>channel</c> connected to it.</summary>
     private sealed class SubscribedHost : IAsyncDisposable
     {
-        private GripTestHost _host = null!;
+        private ProbeHost _host = null!;
 
         public IGripPublisher Publisher { get; private set; } = null!;
 
@@ -241,7 +241,7 @@ public sealed class ZeroMqPublishingTests
         public static async Task<SubscribedHost> StartAsync(string channel)
         {
             int port = PushpinProcess.GetFreePort();
-            var fixture = new SubscribedHost { _host = await GripTestHost.StartAsync(new() { ["GRIP_URL"] = GripUrl, ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}" }) };
+            var fixture = new SubscribedHost { _host = await ProbeHost.StartAsync(new() { ["GRIP_URL"] = GripUrl, ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}" }) };
             fixture.Publisher = fixture._host.App.Services.GetRequiredService<IGripPublisher>();
             var zeroMq = fixture._host.App.Services.GetRequiredService<ZeroMqSockets>();
             fixture.Subscriber.Connect($"tcp://127.0.0.1:{port}");

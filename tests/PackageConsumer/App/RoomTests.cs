@@ -1,5 +1,4 @@
 using Grip;
-using Grip.Publishing;
 using Grip.Testing;
 using Microsoft.AspNetCore.Builder;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Grip.Publishing;
 using Microsoft.Extensions.Logging;
 
 namespace Grip.Hosting.Publishing.ZeroMq;

@@ -1,5 +1,4 @@
 using Grip;
-using Grip.Publishing;
 
 namespace GripOrigin;
 
