@@ -106,6 +106,12 @@ internal static class DiagnosticDescriptors
         "[OnMessage] on '{0}' names an invalid message type: {1}",
         "The message type given to [OnMessage(\"...\")] is matched against the discriminator property of JSON text messages; it must be a non-empty constant string.");
 
+    public static readonly DiagnosticDescriptor InvalidPublishes = Error(
+        DiagnosticIds.GRIP0015_InvalidPublishes,
+        "Invalid [GripPublishes] declaration",
+        "[GripPublishes] on '{0}' is invalid: {1}",
+        "[GripPublishes(typeof(T), Channel = \"ps:{channel}\")] declares what a handler's connections receive through publishes, for the AsyncAPI document and the typed client. T is string (text), byte[] (binary) or a JSON type listed with [JsonSerializable] on the handler's [GripJsonContext]; Channel is a GRIP channel name with {name} for variable parts.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         DiagnosticIds.GRIP0099_InternalError,
         "GripHandlers generator failed",

@@ -20,5 +20,6 @@ internal static class DiagnosticIds
     public const string GRIP0012_NoMessageParameter = "GRIP0012";
     public const string GRIP0013_AmbiguousConstructor = "GRIP0013";
     public const string GRIP0014_InvalidMessageType = "GRIP0014";
+    public const string GRIP0015_InvalidPublishes = "GRIP0015";
     public const string GRIP0099_InternalError = "GRIP0099";
 }

@@ -44,6 +44,7 @@ internal sealed class KnownTypes
         ReadOnlyMemory = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
         JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
         JsonSerializableAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializableAttribute");
+        Publishes = compilation.GetTypeByMetadataName(PublishesParser.AttributeName);
     }
 
     public INamedTypeSymbol Connection { get; }
@@ -75,6 +76,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? JsonSerializerContext { get; }
 
     public INamedTypeSymbol? JsonSerializableAttribute { get; }
+
+    /// <summary><c>Grip.GripPublishesAttribute</c>, or null with an older Grip.Abstractions.</summary>
+    public INamedTypeSymbol? Publishes { get; }
 
     /// <summary>
     /// Resolves the types, or returns null when Grip.Abstractions is not referenced.
