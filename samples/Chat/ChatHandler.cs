@@ -9,6 +9,7 @@ namespace Chat;
 /// sender gets an error message on its own socket, which stays open.
 /// </summary>
 /// <param name="publisher">Publishes through the GRIP proxy (from DI).</param>
+[GripPublishes(typeof(string), Channel = "all")]
 public sealed partial class ChatHandler(IGripPublisher publisher)
 {
     /// <summary>The room every chat connection joins.</summary>

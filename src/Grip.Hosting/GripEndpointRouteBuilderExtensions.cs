@@ -53,6 +53,7 @@ public static class GripEndpointRouteBuilderExtensions
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");
+        builder.WithMetadata(new Grip.AsyncApi.GripHandlerEndpointMetadata(typeof(THandler)));
 
         builder.Finally(b =>
         {

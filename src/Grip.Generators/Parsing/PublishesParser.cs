@@ -14,7 +14,11 @@ internal static class PublishesParser
     public const string AttributeName = "Grip.GripPublishesAttribute";
 
     /// <summary>The valid declarations in source order; an invalid one adds GRIP0015 and is left out.</summary>
-    public static List<PublishModel> Parse(INamedTypeSymbol handler, KnownTypes known, List<Diagnostic> diagnostics)
+    public static List<PublishModel> Parse(INamedTypeSymbol handler, KnownTypes known, List<Diagnostic> diagnostics) =>
+        Parse(handler, known, diagnostics, null);
+
+    /// <summary>As <see cref="Parse(INamedTypeSymbol, KnownTypes, List{Diagnostic})"/>, also collecting the JSON type symbols.</summary>
+    public static List<PublishModel> Parse(INamedTypeSymbol handler, KnownTypes known, List<Diagnostic> diagnostics, List<ITypeSymbol>? jsonTypes)
     {
         var result = new List<PublishModel>();
         if (known.Publishes is null)
@@ -91,6 +95,7 @@ internal static class PublishesParser
                 }
 
                 kind = PublishKind.Json;
+                jsonTypes?.Add(type);
             }
 
             result.Add(new PublishModel(channel!, kind, kind == PublishKind.Json ? known.FullyQualifiedName(type) : null));
