@@ -805,7 +805,7 @@ public static class GripAsyncApiDocument
             }
 
             schema["x-grip-type"] = FullName(type);
-            schema["x-grip-view"] = read ? "read" : "write";
+            schema["x-grip-view"] = string.Empty; // set once the views are compared (equal views: "both")
             return schema;
         }
 
