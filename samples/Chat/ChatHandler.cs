@@ -21,6 +21,7 @@ namespace Chat;
 /// <param name="publisher">Publishes through the GRIP proxy (from DI).</param>
 /// <param name="held">Notices that could not be published, for the sender's next request.</param>
 /// <param name="logger">Where a notice that cannot be kept is reported.</param>
+[GripPublishes(typeof(string), Channel = "all")]
 public sealed partial class ChatHandler(IGripPublisher publisher, HeldNotices held, ILogger<ChatHandler> logger)
 {
     /// <summary>The room every chat connection joins.</summary>

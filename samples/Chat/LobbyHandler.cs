@@ -10,6 +10,7 @@ namespace Chat;
 /// connections lives here: Pushpin's skip-self filter does the exclusion, so any origin instance can
 /// handle any event.
 /// </summary>
+[GripPublishes(typeof(string), Channel = "lobby")]
 public sealed partial class LobbyHandler
 {
     /// <summary>The lobby channel.</summary>

@@ -23,4 +23,5 @@ var app = builder.Build();
 app.MapGet("/", ChatPage.HandleAsync);
 app.MapGripHandler<ChatHandler>("/api/chat");
 app.MapGripHandler<LobbyHandler>("/api/lobby");
+app.MapGripAsyncApi();
 app.Run();

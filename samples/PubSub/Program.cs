@@ -42,6 +42,7 @@ app.MapGet("/api/token", (string? clientId, string? channels, PubSubTokens token
 });
 
 app.MapGripHandler<RealtimeHandler>("/api/realtime");
+app.MapGripAsyncApi();
 
 app.MapGet("/api/stream/{channel}", StreamAsync);
 app.MapGet("/api/poll/{channel}", PollAsync);

@@ -12,6 +12,7 @@ namespace PubSub;
 /// stored by the proxy.
 /// </summary>
 [GripJsonContext(typeof(PubSubJsonContext), DiscriminatorProperty = "action")]
+[GripPublishes(typeof(ChannelMessage), Channel = "ps:{channel}")]
 public sealed partial class RealtimeHandler(PubSubTokens tokens, IGripPublisher publisher)
 {
     private const string ClientIdMeta = "client-id";

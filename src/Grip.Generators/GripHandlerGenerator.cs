@@ -61,5 +61,13 @@ public sealed class GripHandlerGenerator : IIncrementalGenerator
 
         // 4. One file per handler; an internal failure becomes a located diagnostic.
         context.RegisterSourceOutput(models, static (spc, result) => HandlerSourceOutput.Write(spc, result));
+
+        // 5. The contract for the AsyncAPI document (docs/asyncapi.md): it reads the XML docs and the
+        //    SendJson calls of the class and the types its messages reach, so it is its own step.
+        var contracts = candidates
+            .Combine(environment)
+            .Select(static (input, cancellationToken) => ContractSourceOutput.Transform(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.HandlerContracts);
+        context.RegisterSourceOutput(contracts, static (spc, model) => ContractSourceOutput.Write(spc, model));
     }
 }

@@ -14,4 +14,7 @@ internal static class TrackingNames
 
     /// <summary>One <c>HandlerResult</c> per candidate class: a model, null, or an internal failure.</summary>
     public const string HandlerModels = nameof(HandlerModels);
+
+    /// <summary>One contract per handler class (docs/asyncapi.md).</summary>
+    public const string HandlerContracts = nameof(HandlerContracts);
 }

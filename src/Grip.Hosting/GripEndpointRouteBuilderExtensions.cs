@@ -56,6 +56,7 @@ public static class GripEndpointRouteBuilderExtensions
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");
+        builder.WithMetadata(new Grip.AsyncApi.GripHandlerEndpointMetadata(typeof(THandler)));
 
         // Attributes on the handler class are endpoint metadata, as on a controller: [Authorize(...)],
         // [AllowAnonymous], [EnableRateLimiting], [EnableCors] ... apply to every request of its connections.

@@ -35,7 +35,7 @@ public sealed class HandlerRecognitionTests
             }
             """);
         Assert.Empty(run.Diagnostics);
-        var source = Assert.Single(run.GeneratedSources);
+        var source = Assert.Single(run.GeneratedSources, s => !s.HintName.EndsWith(".Contract.g.cs", StringComparison.Ordinal));
         Assert.Equal("Grip.Demo.Aliased.g.cs", source.HintName);
         Assert.Contains("handler.Opened(", source.SourceText.ToString(), StringComparison.Ordinal);
         Assert.Contains("handler.Echo(", source.SourceText.ToString(), StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class HandlerRecognitionTests
                 }
             }
             """);
-        Assert.Equal("Grip.Demo.Aliased.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        Assert.Equal("Grip.Demo.Aliased.g.cs", Assert.Single(run.GeneratedSources, s => !s.HintName.EndsWith(".Contract.g.cs", StringComparison.Ordinal)).HintName);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class HandlerRecognitionTests
         ];
         Assert.DoesNotContain(GeneratorHarness.CreateCompilation(sources).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
         var run = Run(sources);
-        var source = Assert.Single(run.GeneratedSources);
+        var source = Assert.Single(run.GeneratedSources, s => !s.HintName.EndsWith(".Contract.g.cs", StringComparison.Ordinal));
         Assert.Equal("Grip.Demo.Chained.g.cs", source.HintName);
         Assert.Contains("handler.Opened(", source.SourceText.ToString(), StringComparison.Ordinal);
         Assert.Contains("handler.Echo(", source.SourceText.ToString(), StringComparison.Ordinal);

@@ -127,6 +127,11 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "JSON on a WebSocket is JavaScript's: camelCase property names. With web defaults (camelCase, case-insensitive reading) and required and nullable annotations respected, a message that lacks a required property or has null where the type says it cannot fails to deserialize, so it goes to the untyped text method or closes with 1007, instead of arriving with nulls. Any [JsonSourceGenerationOptions] on the context counts as a deliberate choice and silences this warning.",
         helpLinkUri: HelpLink(DiagnosticIds.GRIP0017_JsonContextDefaultOptions));
+    public static readonly DiagnosticDescriptor InvalidPublishes = Error(
+        DiagnosticIds.GRIP0018_InvalidPublishes,
+        "Invalid [GripPublishes] declaration",
+        "[GripPublishes] on '{0}' is invalid: {1}",
+        "[GripPublishes(typeof(T), Channel = \"ps:{channel}\")] declares what a handler's connections receive through publishes, for the AsyncAPI document and the typed client. T is string (text), byte[] (binary) or a JSON type listed with [JsonSerializable] on the handler's [GripJsonContext]; Channel is a GRIP channel name with {name} for variable parts.");
 
     public static readonly DiagnosticDescriptor InternalError = new(
         DiagnosticIds.GRIP0099_InternalError,

@@ -63,7 +63,7 @@ internal static class HandlerTransform
     /// Whether <paramref name="declaration"/> is the first part of <paramref name="type"/> with
     /// handler-like methods: a class declared in several partial parts gets one model, from that part.
     /// </summary>
-    private static bool IsFirstHandlerPart(INamedTypeSymbol type, TypeDeclarationSyntax declaration, EquatableArray<string> aliases, CancellationToken cancellationToken)
+    internal static bool IsFirstHandlerPart(INamedTypeSymbol type, TypeDeclarationSyntax declaration, EquatableArray<string> aliases, CancellationToken cancellationToken)
     {
         var parts = type.DeclaringSyntaxReferences;
         if (parts.Length == 1)

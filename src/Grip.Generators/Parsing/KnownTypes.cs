@@ -48,6 +48,7 @@ internal sealed class KnownTypes
         HttpContextAccess = compilation.GetTypeByMetadataName(HttpContextAccessType);
         ClaimsPrincipal = compilation.GetTypeByMetadataName("System.Security.Claims.ClaimsPrincipal");
         Logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");
+        Publishes = compilation.GetTypeByMetadataName(PublishesParser.AttributeName);
     }
 
     /// <summary>Grip.Hosting's accessor of a connection's HttpContext, which generated code calls.</summary>
@@ -93,6 +94,8 @@ internal sealed class KnownTypes
 
     /// <summary>The non-generic <c>Microsoft.Extensions.Logging.ILogger</c>.</summary>
     public INamedTypeSymbol? Logger { get; }
+    /// <summary><c>Grip.GripPublishesAttribute</c>, or null with an older Grip.Abstractions.</summary>
+    public INamedTypeSymbol? Publishes { get; }
 
     /// <summary>
     /// Resolves the types, or returns null when Grip.Abstractions is not referenced.

@@ -52,7 +52,8 @@ internal sealed class IncrementalOracle
     public GeneratorRunResult LastRun { get; private set; }
 
     /// <summary>The hint names the long-lived driver generated at the current version.</summary>
-    public IReadOnlyList<string> HintNames => LastRun.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal).ToArray();
+    // The dispatch files; the contract files (*.Contract.g.cs) are still part of Output.
+    public IReadOnlyList<string> HintNames => LastRun.GeneratedSources.Select(s => s.HintName).Where(h => !h.EndsWith(".Contract.g.cs", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
 
     public static GeneratorDriver NewDriver(bool trackSteps) =>
         CSharpGeneratorDriver.Create(

@@ -1,0 +1,127 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Grip.AsyncApi;
+
+/// <summary>What a message or reply of a handler carries on the wire.</summary>
+public enum GripPayloadKind
+{
+    /// <summary>Text frames (<c>string</c>).</summary>
+    Text,
+
+    /// <summary>Binary frames (<c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>).</summary>
+    Binary,
+
+    /// <summary>Text and binary frames (<see cref="GripMessage"/>, or no message parameter).</summary>
+    TextOrBinary,
+
+    /// <summary>JSON text of a type of the handler's JSON context.</summary>
+    Json,
+}
+
+/// <summary>A message or reply: its kind, and for JSON its type.</summary>
+/// <param name="Kind">Text, binary, both, or JSON.</param>
+/// <param name="JsonType">The JSON type for <see cref="GripPayloadKind.Json"/>, else <see langword="null"/>.</param>
+public sealed record GripPayloadContract(GripPayloadKind Kind, Type? JsonType = null);
+
+/// <summary>One <c>[OnMessage]</c> method of a handler.</summary>
+/// <param name="Method">The C# method name.</param>
+/// <param name="Description">The method's XML <c>&lt;summary&gt;</c> as plain text, or <see langword="null"/>.</param>
+/// <param name="Route">The discriminator value of a typed route (<c>[OnMessage("subscribe")]</c>), or <see langword="null"/> for an untyped method.</param>
+/// <param name="Message">What the method takes. A routed method with a raw parameter (string, bytes, <see cref="GripMessage"/>) has <see cref="GripPayloadKind.Text"/>.</param>
+/// <param name="Reply">What the method returns to the client, or <see langword="null"/> when it returns nothing.</param>
+public sealed record GripRouteContract(string Method, string? Description, string? Route, GripPayloadContract Message, GripPayloadContract? Reply);
+
+/// <summary>One <see cref="GripPublishesAttribute"/> declaration of a handler.</summary>
+/// <param name="Channel">The GRIP channel pattern, <c>ps:{channel}</c>.</param>
+/// <param name="Message">What is published.</param>
+public sealed record GripPublishContract(string Channel, GripPayloadContract Message);
+
+/// <summary>The documentation of a JSON type the handler's messages reach, from its XML docs.</summary>
+/// <param name="Type">The type.</param>
+/// <param name="Summary">Its <c>&lt;summary&gt;</c> as plain text, or <see langword="null"/>.</param>
+/// <param name="Members">Its documented properties and fields.</param>
+public sealed record GripTypeDocs(Type Type, string? Summary, IReadOnlyList<GripMemberDocs> Members);
+
+/// <summary>The documentation of one property or field.</summary>
+/// <param name="Name">The C# member name.</param>
+/// <param name="JsonName">The name its <c>[JsonPropertyName]</c> gives, or <see langword="null"/> (the context's naming policy then applies).</param>
+/// <param name="Description">Its <c>&lt;summary&gt;</c>, or a positional record's <c>&lt;param&gt;</c>, as plain text.</param>
+public sealed record GripMemberDocs(string Name, string? JsonName, string? Description);
+
+/// <summary>
+/// What the GripHandlers generator knows about one handler class at compile time: its routes and
+/// their types, what it sends, what it declares it receives through publishes, and the XML docs of
+/// the types involved. The AsyncAPI document (<c>MapGripAsyncApi</c>, docs/asyncapi.md) is built from
+/// these and from the JSON context's metadata, without reflection.
+/// </summary>
+/// <remarks>Created by generated code; see <see cref="GripContracts"/>.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class GripHandlerContract
+{
+    /// <summary>Creates the contract (generated code calls this).</summary>
+    /// <param name="handlerType">The handler class.</param>
+    /// <param name="fullName">Its full name, <c>Namespace.Outer.Inner</c>.</param>
+    /// <param name="description">Its XML <c>&lt;summary&gt;</c> as plain text, or <see langword="null"/>.</param>
+    /// <param name="jsonContext">The <c>[GripJsonContext]</c> context's default instance, or <see langword="null"/>.</param>
+    /// <param name="discriminator">The discriminator property when the class has typed routes, else <see langword="null"/>.</param>
+    /// <param name="routes">The <c>[OnMessage]</c> methods in declaration order.</param>
+    /// <param name="sends">What the class sends with <c>SendJson</c>, in order of the first call site.</param>
+    /// <param name="publishes">Its <see cref="GripPublishesAttribute"/> declarations in source order.</param>
+    /// <param name="queryNames">The constant query parameter names it reads, in order of first use.</param>
+    /// <param name="types">The XML docs of the JSON types its messages reach.</param>
+    public GripHandlerContract(
+        Type handlerType,
+        string fullName,
+        string? description,
+        JsonSerializerContext? jsonContext,
+        string? discriminator,
+        IReadOnlyList<GripRouteContract> routes,
+        IReadOnlyList<GripPayloadContract> sends,
+        IReadOnlyList<GripPublishContract> publishes,
+        IReadOnlyList<string> queryNames,
+        IReadOnlyList<GripTypeDocs> types)
+    {
+        ArgumentNullException.ThrowIfNull(handlerType);
+        HandlerType = handlerType;
+        FullName = fullName;
+        Description = description;
+        JsonContext = jsonContext;
+        Discriminator = discriminator;
+        Routes = routes;
+        Sends = sends;
+        Publishes = publishes;
+        QueryNames = queryNames;
+        Types = types;
+    }
+
+    /// <summary>The handler class.</summary>
+    public Type HandlerType { get; }
+
+    /// <summary>Its full name, <c>Namespace.Outer.Inner</c>.</summary>
+    public string FullName { get; }
+
+    /// <summary>Its XML summary as plain text, or <see langword="null"/>.</summary>
+    public string? Description { get; }
+
+    /// <summary>The JSON context's default instance, or <see langword="null"/>.</summary>
+    public JsonSerializerContext? JsonContext { get; }
+
+    /// <summary>The discriminator property when the class has typed routes, else <see langword="null"/>.</summary>
+    public string? Discriminator { get; }
+
+    /// <summary>The <c>[OnMessage]</c> methods in declaration order.</summary>
+    public IReadOnlyList<GripRouteContract> Routes { get; }
+
+    /// <summary>What the class sends itself, in order of the first call site.</summary>
+    public IReadOnlyList<GripPayloadContract> Sends { get; }
+
+    /// <summary>The declared publishes, in source order.</summary>
+    public IReadOnlyList<GripPublishContract> Publishes { get; }
+
+    /// <summary>The constant query parameter names the class reads.</summary>
+    public IReadOnlyList<string> QueryNames { get; }
+
+    /// <summary>The XML docs of the JSON types the messages reach.</summary>
+    public IReadOnlyList<GripTypeDocs> Types { get; }
+}
