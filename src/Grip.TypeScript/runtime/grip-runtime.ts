@@ -420,6 +420,9 @@ export class GripChannel<Events extends object, Query extends object, CloseName 
     this.#socket = undefined;
     if (socket !== undefined) {
       detach(socket);
+      // Closing a socket that is still connecting makes it report an error (Node's ws throws one
+      // nobody listens to as an uncaught exception): this close is on purpose, so swallow it.
+      socket.onerror = () => {};
       try {
         socket.close(code, reason);
       } catch {

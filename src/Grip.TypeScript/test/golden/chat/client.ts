@@ -46,7 +46,7 @@ const chatDescriptor: GripChannelDescriptor = {
 /**
  * ChatHandler at `/api/chat`.
  *
- * Everyone in one room: each message is published to `all`, the sender included. A message is either delivered or its sender is told: when the publish fails, or its outcome is unknown, the sender gets an error message on its own socket, which stays open.
+ * Everyone in one room: each message is published to `all`, the sender included. A message is either delivered or its sender is told, and its socket stays open.
  */
 export class ChatConnection extends GripChannel<ChatEvents, ChatQuery, ChatCloseName> {
   constructor(options: GripChannelOptions<ChatQuery> = {}) {
