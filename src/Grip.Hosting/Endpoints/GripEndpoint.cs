@@ -404,9 +404,14 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             }
         }
 
-        foreach (var change in connection.Meta.Changes)
+        var metaChanges = connection.Meta.Changes;
+        if (metaChanges.Count > 0)
         {
-            headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+            // (Checked first: enumerating the empty read-only dictionary would box an enumerator on every request.)
+            foreach (var change in metaChanges)
+            {
+                headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+            }
         }
 
         if (connection.KeepAliveIntervalChanged)
