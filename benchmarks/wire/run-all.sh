@@ -116,6 +116,9 @@ PIDS=()
 
 # ---- 4. cold start, memory, size ------------------------------------------------------------
 log "cold start ($COLD_RUNS alternating starts each)"
+# A token valid for the next hour (the ones of sigs.txt die an hour after the run started).
+GRIP_SIG="$(node "$WORK/harness/wrk/make-sig.js" changeme pushpin $(( $(date +%s) + 3600 )))"
+export GRIP_SIG
 : > "$OUT/coldstart.txt"
 for run in $(seq 1 "$COLD_RUNS"); do
   for app in kestrel-limit-aot/kestrel-limit echo-aot/Echo; do
