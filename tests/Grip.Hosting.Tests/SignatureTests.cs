@@ -314,6 +314,44 @@ public class SignatureVerifierTests
         Assert.Equal(GripSignatureStatus.Valid, (await Verifier(time, (ec.ExportSubjectPublicKeyInfoPem(), "fastly:SID")).VerifyAsync(token)).Status);
     }
 
+    [Fact]
+    public async Task Tokens_that_change_every_second_like_pushpins_are_remembered_only_until_their_exp()
+    {
+        // Pushpin signs each request with exp = now + 3600: a new token every second, and around a
+        // second boundary two of them interleave. Repeats are answered from the remembered tokens,
+        // synchronously, and each still dies at its own exp.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var verifier = Verifier(time, ("changeme", "pushpin"));
+        long now = Jwt.Now(time);
+        string a = Jwt.Hs256("changeme", Jwt.Claims("pushpin", now + 3600));
+        string b = Jwt.Hs256("changeme", Jwt.Claims("pushpin", now + 3601));
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(a)).Status);
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(b)).Status);
+        foreach (string token in new[] { a, b, b, a, a, b })
+        {
+            var pending = verifier.VerifyAsync(token);
+            Assert.True(pending.IsCompletedSuccessfully, "a remembered token is answered without waiting");
+            Assert.Equal(GripSignatureStatus.Valid, (await pending).Status);
+        }
+
+        // A token of the same length that differs from the remembered one in its signature only is
+        // checked in full, and refused.
+        // (Not the last character: its low bits are padding some decoders ignore.)
+        char c = b[^5] == 'A' ? 'B' : 'A';
+        Assert.Equal(GripSignatureStatus.Invalid, (await verifier.VerifyAsync(b[..^5] + c + b[^4..])).Status);
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(b)).Status);
+
+        // a's exp has come, b's has not: a is refused although it was the last to verify.
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(a)).Status);
+        time.Advance(TimeSpan.FromSeconds(3600));
+        var (status, reason) = await verifier.VerifyAsync(a);
+        Assert.Equal(GripSignatureStatus.Invalid, status);
+        Assert.Equal("token expired", reason);
+        Assert.Equal(GripSignatureStatus.Valid, (await verifier.VerifyAsync(b)).Status);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(GripSignatureStatus.Invalid, (await verifier.VerifyAsync(b)).Status);
+    }
+
     [Theory]
     [InlineData("""{"kty":"EC","crv":"P-192","x":"AA","y":"AA"}""", "P-192")]
     [InlineData("""{"kty":"OKP","crv":"Ed25519","x":"AA"}""", "OKP")]

@@ -7,26 +7,34 @@ namespace Grip;
 /// </summary>
 public sealed class GripMeta
 {
-    private readonly Dictionary<string, string> _values;
+    private Dictionary<string, string>? _values;
+    private readonly Func<IEnumerable<KeyValuePair<string, string>>?>? _load;
     private Dictionary<string, string?>? _changes;
 
     /// <summary>Creates meta from the values the proxy sent.</summary>
     public GripMeta(IEnumerable<KeyValuePair<string, string>>? initial = null)
     {
-        _values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (initial is not null)
-        {
-            foreach (var pair in initial)
-            {
-                _values[pair.Key] = pair.Value;
-            }
-        }
+        _values = Fill(initial);
     }
+
+    /// <summary>
+    /// Meta read on first use: most requests never look at it, and finding the <c>Meta-*</c> headers
+    /// means walking every request header (docs/performance.md). <paramref name="load"/> runs once
+    /// (twice if two threads race; the first result is kept). The host calls <see cref="Load"/>
+    /// before the request it reads from ends while a handler may still run.
+    /// </summary>
+    internal GripMeta(Func<IEnumerable<KeyValuePair<string, string>>?> load)
+    {
+        _load = load;
+    }
+
+    /// <summary>Reads the initial values now, if they were not read yet.</summary>
+    internal void Load() => _ = Current;
 
     /// <summary>The value of a meta key, or <see langword="null"/>.</summary>
     public string? this[string name]
     {
-        get => _values.TryGetValue(name, out string? value) ? value : null;
+        get => Current.TryGetValue(name, out string? value) ? value : null;
         set
         {
             if (value is null)
@@ -41,10 +49,25 @@ public sealed class GripMeta
     }
 
     /// <summary>The number of keys.</summary>
-    public int Count => _values.Count;
+    public int Count => Current.Count;
 
     /// <summary>All current keys and values.</summary>
-    public IReadOnlyDictionary<string, string> Values => _values;
+    public IReadOnlyDictionary<string, string> Values => Current;
+
+    private Dictionary<string, string> Current
+    {
+        get
+        {
+            if (_values is { } values)
+            {
+                return values;
+            }
+
+            // Two threads may both read the headers; the first result wins and both see it.
+            var filled = Fill(_load?.Invoke());
+            return Interlocked.CompareExchange(ref _values, filled, null) ?? filled;
+        }
+    }
 
     /// <summary>Changes made during this request: a <see langword="null"/> value deletes the key.</summary>
     public IReadOnlyDictionary<string, string?> Changes =>
@@ -53,7 +76,7 @@ public sealed class GripMeta
     /// <summary>Reads a value.</summary>
     public bool TryGetValue(string name, out string? value)
     {
-        bool found = _values.TryGetValue(name, out string? v);
+        bool found = Current.TryGetValue(name, out string? v);
         value = v;
         return found;
     }
@@ -77,7 +100,7 @@ public sealed class GripMeta
             }
         }
 
-        _values[name] = value;
+        Current[name] = value;
         (_changes ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
@@ -85,13 +108,27 @@ public sealed class GripMeta
     public bool Remove(string name)
     {
         ValidateName(name);
-        bool removed = _values.Remove(name);
+        bool removed = Current.Remove(name);
         if (removed)
         {
             (_changes ??= new(StringComparer.OrdinalIgnoreCase))[name] = null;
         }
 
         return removed;
+    }
+
+    private static Dictionary<string, string> Fill(IEnumerable<KeyValuePair<string, string>>? initial)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (initial is not null)
+        {
+            foreach (var pair in initial)
+            {
+                values[pair.Key] = pair.Value;
+            }
+        }
+
+        return values;
     }
 
     private static void ValidateName(string name)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ComponentModel;
 using Grip.Protocol;
 
@@ -31,12 +32,15 @@ public static class GripDispatcher
     {
         ArgumentNullException.ThrowIfNull(connection);
 
-        // Validate the whole batch first: a malformed batch runs no handler at all.
-        int count = ValidateBatch(events, out var first);
+        // Validate the whole batch first: a malformed batch runs no handler at all. The events it
+        // parsed are kept (in a pooled array when there are several), so nothing is parsed twice.
+        int count = ValidateBatch(events, out var first, out var parsed);
         // With a trace listener attached, take the path that opens a span per handler call.
         if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected || GripActivities.IsEnabled)
         {
-            return DispatchBatchAsync<THandler, TInvoker>(connection, events, count, first, invoker, cancellationToken);
+            return parsed is null
+                ? DispatchEventsAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken)
+                : DispatchBatchAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken);
         }
 
         // The common request: one client message. Run it without an async state machine; only a
@@ -102,7 +106,23 @@ public static class GripDispatcher
         }
     }
 
-    private static async ValueTask DispatchBatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, int count, WebSocketEvent first, TInvoker invoker, CancellationToken cancellationToken)
+    /// <summary>Runs a batch of several events, then returns <paramref name="parsed"/> (all of them) to the pool.</summary>
+    private static async ValueTask DispatchBatchAsync<THandler, TInvoker>(GripConnection connection, int count, WebSocketEvent first, WebSocketEvent[] parsed, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
+        try
+        {
+            await DispatchEventsAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
+        }
+    }
+
+    /// <summary>Runs the events of a batch: <paramref name="first"/>, then <paramref name="parsed"/>[1..<paramref name="count"/>].</summary>
+    private static async ValueTask DispatchEventsAsync<THandler, TInvoker>(GripConnection connection, int count, WebSocketEvent first, WebSocketEvent[]? parsed, TInvoker invoker, CancellationToken cancellationToken)
         where THandler : class
         where TInvoker : struct, IGripHandlerInvoker<THandler>
     {
@@ -113,22 +133,10 @@ public static class GripDispatcher
 
         THandler? handler = null;
 
-        // Most batches carry one event: dispatch the one the validation pass already parsed
-        // instead of parsing the body a second time.
-        var reader = new WebSocketEventReader(count == 1 ? default : events);
-        bool pending = count == 1;
-        while (true)
+        // The events the validation pass parsed: the body is not read a second time.
+        for (int index = 0; index < count; index++)
         {
-            WebSocketEvent e;
-            if (pending)
-            {
-                e = first;
-                pending = false;
-            }
-            else if (!reader.Read(out e))
-            {
-                break;
-            }
+            var e = index == 0 ? first : parsed![index];
 
             if (connection.IsClosing || connection.IsRejected || connection.IsAbandoned)
             {
@@ -282,18 +290,57 @@ public static class GripDispatcher
         }
     }
 
-    /// <summary>Parses the whole batch (throwing on malformed input); returns the event count and the first event.</summary>
-    private static int ValidateBatch(ReadOnlyMemory<byte> events, out WebSocketEvent first)
+    /// <summary>
+    /// Parses the whole batch (throwing on malformed input); returns the event count and the first
+    /// event, and when there are several, every event in a pooled array (the caller returns it).
+    /// </summary>
+    private static int ValidateBatch(ReadOnlyMemory<byte> events, out WebSocketEvent first, out WebSocketEvent[]? parsed)
     {
         var reader = new WebSocketEventReader(events);
         first = default;
+        parsed = null;
         int count = 0;
-        while (reader.Read(out var e))
+        try
         {
-            if (count++ == 0)
+            while (reader.Read(out var e))
             {
-                first = e;
+                if (count == 0)
+                {
+                    first = e;
+                }
+                else
+                {
+                    if (parsed is null || count == parsed.Length)
+                    {
+                        var bigger = ArrayPool<WebSocketEvent>.Shared.Rent(Math.Max(16, count * 2));
+                        if (parsed is not null)
+                        {
+                            parsed.AsSpan(0, count).CopyTo(bigger);
+                            ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
+                        }
+                        else
+                        {
+                            bigger[0] = first;
+                        }
+
+                        parsed = bigger;
+                    }
+
+                    parsed[count] = e;
+                }
+
+                count++;
             }
+        }
+        catch
+        {
+            if (parsed is not null)
+            {
+                ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
+                parsed = null;
+            }
+
+            throw;
         }
 
         return count;

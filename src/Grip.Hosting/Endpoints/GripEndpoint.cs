@@ -45,8 +45,10 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         bool signed = false;
         if (runtime.Verifier.IsEnabled)
         {
-            string? sig = request.Headers["Grip-Sig"].Count > 0 ? request.Headers["Grip-Sig"].ToString() : null;
-            var (status, reason) = await runtime.Verifier.VerifyAsync(sig).ConfigureAwait(false);
+            var sigHeader = request.Headers["Grip-Sig"];
+            string? sig = sigHeader.Count > 0 ? sigHeader.ToString() : null;
+            var verifying = runtime.Verifier.VerifyAsync(sig);
+            var (status, reason) = verifying.IsCompletedSuccessfully ? verifying.Result : await verifying.ConfigureAwait(false);
             if (status != GripSignatureStatus.Valid)
             {
                 Log.SignatureRejected(logger, reason ?? "invalid", SafePath(request));
@@ -151,7 +153,9 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
                     else if (pending.AsTask() is var running && !await CompletesWithinAsync(running, limit, context.RequestAborted).ConfigureAwait(false))
                     {
                         // The handler is still running: answer without it. Its buffers and the request body
-                        // it may still read stay with it (the GC takes them, not the shared pool).
+                        // it may still read stay with it (the GC takes them, not the shared pool), and so
+                        // does its meta, read now while the request's headers are still this request's.
+                        connection.Meta.Load();
                         if (connection.Abandon(GripFrameworkClose.HandlerTimeout))
                         {
                             rented = null;
@@ -231,12 +235,21 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         bool acceptable = false;
         foreach (string? value in accept)
         {
-            foreach (string entry in (value ?? string.Empty).Split(','))
+            // Split without allocating: this runs on every request.
+            var text = value.AsSpan();
+            foreach (var range in text.Split(','))
             {
+                var entry = text[range];
                 if (MediaTypeIs(entry, "*/*") || MediaTypeIs(entry, "application/*") || MediaTypeIs(entry, ContentType))
                 {
                     acceptable = true;
+                    break;
                 }
+            }
+
+            if (acceptable)
+            {
+                break;
             }
         }
 
@@ -250,14 +263,17 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         return true;
     }
 
-    private static bool MediaTypeIs(string value, string mediaType)
+    private static bool MediaTypeIs(ReadOnlySpan<char> value, string mediaType)
     {
-        int semicolon = value.IndexOf(';', StringComparison.Ordinal);
-        var type = (semicolon < 0 ? value.AsSpan() : value.AsSpan(0, semicolon)).Trim();
+        int semicolon = value.IndexOf(';');
+        var type = (semicolon < 0 ? value : value[..semicolon]).Trim();
         return type.Equals(mediaType, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static GripMeta? ReadMeta(HttpRequest request)
+    /// <summary>The connection meta of a signed request, read from its headers when first used.</summary>
+    private static GripMeta ReadMeta(HttpRequest request) => new(() => ReadMetaHeaders(request));
+
+    private static List<KeyValuePair<string, string>>? ReadMetaHeaders(HttpRequest request)
     {
         List<KeyValuePair<string, string>>? meta = null;
         foreach (var header in request.Headers)
@@ -268,7 +284,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             }
         }
 
-        return meta is null ? null : new GripMeta(meta);
+        return meta;
     }
 
     /// <summary>Reads the body into a pooled array; length -1 when it is longer than <paramref name="max"/>.</summary>
@@ -396,9 +412,14 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             }
         }
 
-        foreach (var change in connection.Meta.Changes)
+        var metaChanges = connection.Meta.Changes;
+        if (metaChanges.Count > 0)
         {
-            headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+            // (Checked first: enumerating the empty read-only dictionary would box an enumerator on every request.)
+            foreach (var change in metaChanges)
+            {
+                headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
+            }
         }
 
         if (answer.KeepAliveIntervalChanged)

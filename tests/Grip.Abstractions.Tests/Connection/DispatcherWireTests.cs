@@ -49,6 +49,40 @@ public class DispatcherWireTests
         Assert.Equal(0, connection.Response.Events.Length);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(200)]
+    public async Task Every_event_of_a_batch_is_dispatched_once_in_order(int count)
+    {
+        // The validation pass keeps the events it parsed (a pooled array that grows past 16): the
+        // dispatch loop runs exactly those, in order.
+        var body = new StringBuilder();
+        var expected = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            string text = "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            body.Append($"TEXT {text.Length:x}\r\n{text}\r\n");
+            expected.Append($"TEXT {text.Length + 2:x}\r\nm:{text}\r\n");
+        }
+
+        Assert.Equal(expected.ToString(), await Run(body.ToString()));
+    }
+
+    [Fact]
+    public async Task A_batch_malformed_after_many_good_events_runs_no_handler()
+    {
+        using var connection = NewConnection();
+        string good = string.Concat(Enumerable.Repeat("TEXT 2\r\nhi\r\n", 40));
+        await Assert.ThrowsAsync<WebSocketFormatException>(() =>
+            GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes(good + "TEXT zz\r\n"), default, CancellationToken.None).AsTask());
+        Assert.Equal(0, connection.ResponseEvents.Length);
+
+        // The same connection type dispatches a good batch afterwards (nothing left half-done).
+        Assert.Equal(string.Concat(Enumerable.Repeat("TEXT 4\r\nm:hi\r\n", 40)), await Run(good));
+    }
+
     private static async Task<string> Run(string body)
     {
         using var connection = NewConnection();

@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Grip.Benchmarks.Hosting;
+
+/// <summary>
+/// One WebSocket-over-HTTP request through a whole application pipeline (routing middleware,
+/// endpoint, our endpoint delegate) on a <see cref="DefaultHttpContext"/>: everything an origin does
+/// per request except Kestrel's HTTP parsing and the sockets, which cost the same for both apps.
+/// <c>Bare</c> is the harness's <c>kestrel-limit</c> (read the body into a pooled array, answer it
+/// unchanged; no parsing, no signature) in the same kind of app; <c>Grip</c> is an echo handler like
+/// samples/Echo (subscribe on OPEN, echo text) behind <c>MapGripHandler</c> with a Grip-Sig key.
+/// Tokens change like Pushpin's: a new <c>exp</c> (so a new token) every <see cref="RequestsPerToken"/>
+/// requests, as if the origin served that many requests per second. Results: docs/performance.md.
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    /// <summary>Requests served with one token before the next second's token arrives.</summary>
+    public const int RequestsPerToken = 10_000;
+
+    private const string Key = "changeme";
+
+    private WebApplication _gripApp = null!;
+    private WebApplication _bareApp = null!;
+    private RequestDelegate _grip = null!;
+    private RequestDelegate _bare = null!;
+    private byte[] _body = null!;
+    private string[] _tokens = null!;
+    private int _request;
+
+    /// <summary>What one request carries: one 64-byte TEXT event, 50 of them, or OPEN.</summary>
+    [Params("single", "batch50", "open")]
+    public string Scenario { get; set; } = "single";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string text = "TEXT 40\r\n" + string.Concat(Enumerable.Repeat("0123456789abcdef", 4)) + "\r\n";
+        _body = Encoding.ASCII.GetBytes(Scenario switch
+        {
+            "single" => text,
+            "batch50" => string.Concat(Enumerable.Repeat(text, 50)),
+            "open" => "OPEN\r\n",
+            _ => throw new ArgumentException(Scenario),
+        });
+
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        _tokens = Enumerable.Range(0, 64).Select(i => Hs256(Key, $$"""{"iss":"pushpin","exp":{{now + 3600 + i}}}""")).ToArray();
+
+        _gripApp = NewApp(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key + "&verify-iss=pushpin" });
+        _gripApp.MapGripHandler<PipelineEchoHandler>("/api/websocket");
+        _grip = Pipeline(_gripApp);
+
+        _bareApp = NewApp([]);
+        _bareApp.MapPost("/api/websocket", (RequestDelegate)BareEcho);
+        _bare = Pipeline(_bareApp);
+
+        // Both answer 200 with a body, or the comparison means nothing.
+        Check(_grip);
+        Check(_bare);
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _gripApp.DisposeAsync();
+        await _bareApp.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task Bare() => _bare(NewContext(out _));
+
+    [Benchmark]
+    public Task Grip() => _grip(NewContext(out _));
+
+    private void Check(RequestDelegate app)
+    {
+        var context = NewContext(out var output);
+        app(context).GetAwaiter().GetResult();
+        if (context.Response.StatusCode != 200 || output.Length == 0)
+        {
+            throw new InvalidOperationException($"The {Scenario} request was answered {context.Response.StatusCode} with {output.Length} bytes.");
+        }
+    }
+
+    private DefaultHttpContext NewContext(out MemoryStream output)
+    {
+        var context = new DefaultHttpContext { RequestServices = _gripApp.Services };
+        var request = context.Request;
+        request.Method = "POST";
+        request.Path = "/api/websocket";
+        request.ContentType = "application/websocket-events";
+        var headers = request.Headers;
+        headers.Accept = "application/websocket-events";
+        headers["Connection-Id"] = "bench-conn-1";
+        headers["Sec-WebSocket-Extensions"] = "grip";
+        headers["Grip-Sig"] = _tokens[(_request++ / RequestsPerToken) & 63];
+        request.ContentLength = _body.Length;
+        request.Body = new MemoryStream(_body, writable: false);
+        output = new MemoryStream();
+        context.Response.Body = output;
+        return context;
+    }
+
+    /// <summary>kestrel-limit's endpoint (shared/bench/kestrel-limit/Program.cs), reduced to the request sizes used here.</summary>
+    private static async Task BareEcho(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)(request.ContentLength ?? 4096), 16));
+        try
+        {
+            int length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length))) > 0)
+            {
+                length += read;
+            }
+
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/websocket-events";
+            if (buffer.AsSpan(0, length).StartsWith("OPEN\r\n"u8))
+            {
+                response.Headers["Sec-WebSocket-Extensions"] = "grip";
+            }
+
+            response.ContentLength = length;
+            await response.Body.WriteAsync(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The request pipeline the host would run: routing, then the matched endpoint.</summary>
+    private static RequestDelegate Pipeline(WebApplication app)
+    {
+        app.UseRouting();
+        app.UseEndpoints(_ => { });
+        return ((IApplicationBuilder)app).Build();
+    }
+
+    private static WebApplication NewApp(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrip(builder.Configuration);
+        return builder.Build();
+    }
+
+    private static string Hs256(string key, string payload)
+    {
+        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        string input = B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray()) + "." + B64(Encoding.UTF8.GetBytes(payload));
+        return input + "." + B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(input)));
+    }
+}
+
+/// <summary>samples/Echo's handler, minus the close logging: subscribe on OPEN, echo text.</summary>
+public sealed partial class PipelineEchoHandler
+{
+    [OnOpen]
+    public static void Open(GripConnection connection) => connection.Subscribe("test");
+
+    [OnMessage]
+    public static void Text(GripConnection connection, string text) => connection.Send(text);
+}
