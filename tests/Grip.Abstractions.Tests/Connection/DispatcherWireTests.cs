@@ -77,7 +77,7 @@ public class DispatcherWireTests
         string good = string.Concat(Enumerable.Repeat("TEXT 2\r\nhi\r\n", 40));
         await Assert.ThrowsAsync<WebSocketFormatException>(() =>
             GripDispatcher.DispatchAsync<EchoHandler, EchoInvoker>(connection, Encoding.Latin1.GetBytes(good + "TEXT zz\r\n"), default, CancellationToken.None).AsTask());
-        Assert.Equal(0, connection.ResponseEvents.Length);
+        Assert.Equal(0, connection.Response.Events.Length);
 
         // The same connection type dispatches a good batch afterwards (nothing left half-done).
         Assert.Equal(string.Concat(Enumerable.Repeat("TEXT 4\r\nm:hi\r\n", 40)), await Run(good));
