@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grip;
-using Grip.Protocol;
 
 namespace Chat;
 

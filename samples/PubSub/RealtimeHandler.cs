@@ -1,6 +1,5 @@
 using Grip;
 using Grip.Hosting.Http;
-using Grip.Protocol;
 using Grip.Publishing;
 
 namespace PubSub;

@@ -38,8 +38,8 @@ public sealed class DevelopmentProxyTests : IAsyncLifetime
         Assert.Equal("varsubst on", await ReceiveTextAsync(client));
 
         // No subscription meta 'nobody': Pushpin drops this silently; the development proxy drops it and logs why.
-        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(nobody)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
-        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(user)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
+        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(nobody)s").WithContentFilters(Grip.GripFilters.VarSubst) }]);
+        await _origin.Publisher.PublishAsync([new PublishItem("vs") { WebSocketMessage = WebSocketMessageFormat.FromText("Hi %(user)s").WithContentFilters(Grip.GripFilters.VarSubst) }]);
         Assert.Equal("Hi alice", await ReceiveTextAsync(client));
 
         var warning = Assert.Single(_origin.Logs.GetSnapshot(), e => e.Id.Id == 9013);

@@ -1,4 +1,3 @@
-using Grip.Protocol;
 using Grip.Testing;
 
 namespace Grip.DevelopmentProxy.Tests;

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using Grip.EndToEnd.Tests.Infrastructure;
 using Grip.Infrastructure;
-using Grip.Protocol;
 using Grip.Publishing;
 using Grip.Testing.Pushpin;
 using Microsoft.AspNetCore.Builder;

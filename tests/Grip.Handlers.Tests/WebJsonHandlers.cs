@@ -50,7 +50,7 @@ public sealed partial class WebChatWithFallbackHandler
 public sealed partial class RoomHandler
 {
     [OnOpen]
-    public static void Open(GripConnection connection) => connection.Subscribe("room", Grip.Protocol.GripFilters.SkipSelf);
+    public static void Open(GripConnection connection) => connection.Subscribe("room", Grip.GripFilters.SkipSelf);
 
     [OnMessage("chat.send")]
     public static Task Send(ChatSend message, GripConnection connection, CancellationToken cancellationToken) =>

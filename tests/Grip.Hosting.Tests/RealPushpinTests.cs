@@ -64,7 +64,7 @@ public sealed class RealPushpinTests : IAsyncLifetime
         {
             c.Subscribe("room");
             c.SubscribeToOwnChannel();
-            c.Subscribe("others", Grip.Protocol.GripFilters.SkipSelf);
+            c.Subscribe("others", Grip.GripFilters.SkipSelf);
             c.Meta.Set("User", "alice");
             probe.Calls.Enqueue("id:" + c.Id);
         };
@@ -194,11 +194,11 @@ public sealed class RealPushpinTests : IAsyncLifetime
             new PublishItem("s") { HttpStream = HttpStreamFormat.FromText("line\n") },
             new PublishItem("s") { HttpStream = HttpStreamFormat.CloseStream() },
             new PublishItem("r") { HttpResponse = new HttpResponseFormat(ReadOnlyMemory<byte>.Empty) { Code = 204, Headers = [new("X-A", "b")] } },
-            new PublishItem("a") { NoSequence = true, Size = 1, WebSocketMessage = WebSocketMessageFormat.FromText("n").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) },
+            new PublishItem("a") { NoSequence = true, Size = 1, WebSocketMessage = WebSocketMessageFormat.FromText("n").WithContentFilters(Grip.GripFilters.VarSubst) },
             new PublishItem("s") { Size = 0, HttpStream = HttpStreamFormat.FromText("x").WithContentFilters() },
-            new PublishItem("s") { HttpStream = HttpStreamFormat.Hint().WithContentFilters(Grip.Protocol.GripFilters.BuildId) },
+            new PublishItem("s") { HttpStream = HttpStreamFormat.Hint().WithContentFilters(Grip.GripFilters.BuildId) },
             new PublishItem("r") { HttpResponse = HttpResponseFormat.Hint() },
-            new PublishItem("r") { HttpResponse = HttpResponseFormat.FromText("b").WithContentFilters(Grip.Protocol.GripFilters.BuildId, Grip.Protocol.GripFilters.VarSubst) },
+            new PublishItem("r") { HttpResponse = HttpResponseFormat.FromText("b").WithContentFilters(Grip.GripFilters.BuildId, Grip.GripFilters.VarSubst) },
         ]);
     }
 
@@ -211,7 +211,7 @@ public sealed class RealPushpinTests : IAsyncLifetime
 
         // "room" was subscribed without filters: a format written for var-subst must skip it, one
         // for subscriptions without content filters (empty list) or with no list at all reaches it.
-        await Publisher.PublishAsync([new PublishItem("room") { WebSocketMessage = WebSocketMessageFormat.FromText("for var-subst %(user)s").WithContentFilters(Grip.Protocol.GripFilters.VarSubst) }]);
+        await Publisher.PublishAsync([new PublishItem("room") { WebSocketMessage = WebSocketMessageFormat.FromText("for var-subst %(user)s").WithContentFilters(Grip.GripFilters.VarSubst) }]);
         await Publisher.PublishAsync([new PublishItem("room") { NoSequence = true, Size = 6, WebSocketMessage = WebSocketMessageFormat.FromText("no-seq") }]);
         await Publisher.PublishAsync([new PublishItem("room") { WebSocketMessage = WebSocketMessageFormat.FromText("plain only").WithContentFilters() }]);
         Assert.Equal("no-seq", await ReceiveTextAsync(socket, TimeSpan.FromSeconds(10)));

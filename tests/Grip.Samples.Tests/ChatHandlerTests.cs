@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Chat;
-using Grip.Protocol;
 using Grip.Testing;
 
 namespace Grip.Samples.Tests;

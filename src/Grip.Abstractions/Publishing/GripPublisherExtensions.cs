@@ -47,7 +47,7 @@ public static class GripPublisherExtensions
     /// <summary>
     /// Publishes a text message to every subscriber of <paramref name="channel"/> except the
     /// connection <paramref name="exceptConnectionId"/>, which must have subscribed with
-    /// <see cref="Protocol.GripFilters.SkipSelf"/> (see <see cref="GripConnection.Subscribe(string, ReadOnlySpan{string})"/>).
+    /// <see cref="GripFilters.SkipSelf"/> (see <see cref="GripConnection.Subscribe(string, ReadOnlySpan{string})"/>).
     /// </summary>
     public static Task PublishExceptAsync(this IGripPublisher publisher, string channel, string text, string exceptConnectionId, CancellationToken cancellationToken = default) =>
         publisher.PublishMessageExceptAsync(channel, WebSocketMessageFormat.FromText(text), exceptConnectionId, cancellationToken);

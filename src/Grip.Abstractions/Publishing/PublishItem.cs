@@ -1,4 +1,3 @@
-using Grip.Protocol;
 using System.Text.Json;
 
 namespace Grip.Publishing;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Grip.Protocol;
 using Grip.Publishing;
 
 namespace Grip.Hosting.Development;

@@ -1,4 +1,3 @@
-using Grip.Protocol;
 
 namespace Grip.Hosting.Development;
 

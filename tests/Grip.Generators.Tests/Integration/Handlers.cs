@@ -99,7 +99,7 @@ public partial class ServicesHandler(IGreeting greeting)
     [OnOpen]
     public static ValueTask Open(GripConnection connection)
     {
-        connection.Subscribe("room", Grip.Protocol.GripFilters.SkipSelf);
+        connection.Subscribe("room", Grip.GripFilters.SkipSelf);
         return ValueTask.CompletedTask;
     }
 

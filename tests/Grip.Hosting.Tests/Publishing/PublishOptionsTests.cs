@@ -1,6 +1,5 @@
 using System.Text;
 using Grip.Hosting.Publishing;
-using Grip.Protocol;
 using Grip.Publishing;
 
 namespace Grip.Hosting.Tests.Publishing;
