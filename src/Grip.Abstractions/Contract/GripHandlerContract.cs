@@ -3,52 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Grip.AsyncApi;
 
-/// <summary>What a message or reply of a handler carries on the wire.</summary>
-public enum GripPayloadKind
-{
-    /// <summary>Text frames (<c>string</c>).</summary>
-    Text,
-
-    /// <summary>Binary frames (<c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>).</summary>
-    Binary,
-
-    /// <summary>Text and binary frames (<see cref="GripMessage"/>, or no message parameter).</summary>
-    TextOrBinary,
-
-    /// <summary>JSON text of a type of the handler's JSON context.</summary>
-    Json,
-}
-
-/// <summary>A message or reply: its kind, and for JSON its type.</summary>
-/// <param name="Kind">Text, binary, both, or JSON.</param>
-/// <param name="JsonType">The JSON type for <see cref="GripPayloadKind.Json"/>, else <see langword="null"/>.</param>
-public sealed record GripPayloadContract(GripPayloadKind Kind, Type? JsonType = null);
-
-/// <summary>One <c>[OnMessage]</c> method of a handler.</summary>
-/// <param name="Method">The C# method name.</param>
-/// <param name="Description">The method's XML <c>&lt;summary&gt;</c> as plain text, or <see langword="null"/>.</param>
-/// <param name="Route">The discriminator value of a typed route (<c>[OnMessage("subscribe")]</c>), or <see langword="null"/> for an untyped method.</param>
-/// <param name="Message">What the method takes. A routed method with a raw parameter (string, bytes, <see cref="GripMessage"/>) has <see cref="GripPayloadKind.Text"/>.</param>
-/// <param name="Reply">What the method returns to the client, or <see langword="null"/> when it returns nothing.</param>
-public sealed record GripRouteContract(string Method, string? Description, string? Route, GripPayloadContract Message, GripPayloadContract? Reply);
-
-/// <summary>One <see cref="GripPublishesAttribute"/> declaration of a handler.</summary>
-/// <param name="Channel">The GRIP channel pattern, <c>ps:{channel}</c>.</param>
-/// <param name="Message">What is published.</param>
-public sealed record GripPublishContract(string Channel, GripPayloadContract Message);
-
-/// <summary>The documentation of a JSON type the handler's messages reach, from its XML docs.</summary>
-/// <param name="Type">The type.</param>
-/// <param name="Summary">Its <c>&lt;summary&gt;</c> as plain text, or <see langword="null"/>.</param>
-/// <param name="Members">Its documented properties and fields.</param>
-public sealed record GripTypeDocs(Type Type, string? Summary, IReadOnlyList<GripMemberDocs> Members);
-
-/// <summary>The documentation of one property or field.</summary>
-/// <param name="Name">The C# member name.</param>
-/// <param name="JsonName">The name its <c>[JsonPropertyName]</c> gives, or <see langword="null"/> (the context's naming policy then applies).</param>
-/// <param name="Description">Its <c>&lt;summary&gt;</c>, or a positional record's <c>&lt;param&gt;</c>, as plain text.</param>
-public sealed record GripMemberDocs(string Name, string? JsonName, string? Description);
-
 /// <summary>
 /// What the GripHandlers generator knows about one handler class at compile time: its routes and
 /// their types, what it sends, what it declares it receives through publishes, and the XML docs of

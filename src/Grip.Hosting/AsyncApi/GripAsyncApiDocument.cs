@@ -6,11 +6,6 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Grip.AsyncApi;
 
-/// <summary>A handler mapped at a path: one channel of the AsyncAPI document.</summary>
-/// <param name="Path">The path it is mapped at (<c>MapGripHandler&lt;T&gt;(path)</c>).</param>
-/// <param name="Contract">Its generated contract.</param>
-public sealed record GripAsyncApiHandler(string Path, GripHandlerContract Contract);
-
 /// <summary>
 /// Builds the app's AsyncAPI 3.0 document (conventions version 1, docs/asyncapi.md) from the handlers'
 /// generated contracts and their JSON contexts' <see cref="JsonTypeInfo"/> metadata: property names

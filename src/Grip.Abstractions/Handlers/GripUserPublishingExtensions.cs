@@ -1,41 +1,6 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Grip;
-
-/// <summary>
-/// Which user a connection belongs to, for per-user channels (<see cref="GripChannels.ForUser(string)"/>).
-/// Register your own implementation as a singleton to use another claim; return
-/// <see langword="null"/> to keep a user's connections out of user channels.
-/// </summary>
-public interface IGripUserIdProvider
-{
-    /// <summary>The user id of <paramref name="user"/>, or <see langword="null"/> for none (anonymous).</summary>
-    string? GetUserId(ClaimsPrincipal user);
-}
-
-/// <summary>
-/// The default <see cref="IGripUserIdProvider"/>, as SignalR's: the <see cref="ClaimTypes.NameIdentifier"/>
-/// claim of an authenticated user, else its <c>sub</c> claim (a JWT's subject when inbound claim
-/// mapping is off); <see langword="null"/> for an anonymous user.
-/// </summary>
-public sealed class GripUserIdProvider : IGripUserIdProvider
-{
-    /// <summary>The shared instance.</summary>
-    public static GripUserIdProvider Default { get; } = new();
-
-    /// <inheritdoc />
-    public string? GetUserId(ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        if (user.Identity is not { IsAuthenticated: true })
-        {
-            return null;
-        }
-
-        return user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value;
-    }
-}
 
 /// <summary>
 /// Users as a target (SignalR's <c>Clients.User</c>, Web PubSub's <c>SendToUser</c>): the GripHandlers
