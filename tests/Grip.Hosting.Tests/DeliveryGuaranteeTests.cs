@@ -44,6 +44,22 @@ public sealed class DeliveryGuaranteeTests
         return services.BuildServiceProvider(validateScopes: true);
     }
 
+    /// <summary>The proxy holds its first request until the returned source is set, then answers every request "Published".</summary>
+    private static TaskCompletionSource HoldFirstRequest(FakeProxy proxy)
+    {
+        var release = new TaskCompletionSource();
+        proxy.Respond = async (attempt, ctx) =>
+        {
+            if (attempt == 0)
+            {
+                await release.Task;
+            }
+
+            await ctx.Response.WriteAsync("Published\n");
+        };
+        return release;
+    }
+
     private static IGripPublisher Publisher(ServiceProvider services) => services.GetRequiredService<IGripPublisher>();
 
     private static MetricCollector<long> Counter(ServiceProvider services, string name) =>
@@ -221,16 +237,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task Publishes_queued_behind_a_slow_request_go_together_in_one_request_in_order()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString(), ["Grip:Publisher:ResponseTimeout"] = "00:00:10" });
         using var batches = new MetricCollector<int>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Grip", "grip.publish.batch.size");
         var publisher = Publisher(services);
@@ -252,16 +259,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task Coalesced_requests_stay_under_the_body_limit()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString(), ["Grip:Publisher:ResponseTimeout"] = "00:00:10" });
         var publisher = Publisher(services);
         var first = publisher.PublishAsync("c", "first");
@@ -284,16 +282,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task Without_coalescing_each_publish_is_its_own_request()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString(), ["Grip:Publisher:Coalesce"] = "false", ["Grip:Publisher:ResponseTimeout"] = "00:00:10" });
         var publisher = Publisher(services);
         var first = publisher.PublishAsync("c", "first");
@@ -310,16 +299,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task A_full_queue_refuses_at_once_with_a_typed_error_and_loses_nothing_queued()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         var logs = new FakeLogCollector();
         await using var services = Services(new()
         {
@@ -351,16 +331,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task The_byte_bound_refuses_like_the_count_bound()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new()
         {
             ["GRIP_URL"] = proxy.BaseUri.ToString(),
@@ -381,16 +352,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task A_publish_that_waits_longer_than_the_total_timeout_is_failed_and_never_sent()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new()
         {
             ["GRIP_URL"] = proxy.BaseUri.ToString(),
@@ -413,16 +375,7 @@ public sealed class DeliveryGuaranteeTests
     public async Task A_caller_that_gives_up_while_queued_withdraws_the_publish()
     {
         await using var proxy = await FakeProxy.StartAsync();
-        var release = new TaskCompletionSource();
-        proxy.Respond = async (attempt, ctx) =>
-        {
-            if (attempt == 0)
-            {
-                await release.Task;
-            }
-
-            await ctx.Response.WriteAsync("Published\n");
-        };
+        var release = HoldFirstRequest(proxy);
         await using var services = Services(new() { ["GRIP_URL"] = proxy.BaseUri.ToString(), ["Grip:Publisher:ResponseTimeout"] = "00:00:10" });
         var publisher = Publisher(services);
         var first = publisher.PublishAsync("c", "1");
