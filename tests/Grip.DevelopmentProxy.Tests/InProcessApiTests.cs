@@ -24,15 +24,9 @@ public sealed class InProcessApiTests : IAsyncLifetime
     [Fact]
     public async Task A_tagged_client_finds_its_connection_and_reads_what_the_proxy_keeps_for_it()
     {
-        var proxy = _origin.Services.GetRequiredService<GripDevelopmentProxy>();
-        using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader(GripDevelopmentProxy.ClientTagHeader, "client-a");
-        await socket.ConnectAsync(_origin.WebSocketUri("/ws"), CancellationToken.None);
-
-        var connection = await FindAsync(proxy, "client-a");
-
         // "welcome" comes after the subscribe control message in the OPEN response: both are applied now.
-        Assert.Equal("welcome", await ReceiveTextAsync(socket));
+        using var socket = new ClientWebSocket();
+        var connection = await ConnectTaggedAsync(socket, "client-a");
         Assert.True(Guid.TryParse(connection.Id, out _));
         var subscriptions = connection.GetSubscriptions();
         Assert.Equal(["room"], subscriptions.Keys);
@@ -46,12 +40,8 @@ public sealed class InProcessApiTests : IAsyncLifetime
     [Fact]
     public async Task A_client_ping_reaches_the_origin_and_its_pong_reaches_the_observer()
     {
-        var proxy = _origin.Services.GetRequiredService<GripDevelopmentProxy>();
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader(GripDevelopmentProxy.ClientTagHeader, "client-p");
-        await socket.ConnectAsync(_origin.WebSocketUri("/ws"), CancellationToken.None);
-        var connection = await FindAsync(proxy, "client-p");
-        Assert.Equal("welcome", await ReceiveTextAsync(socket));
+        var connection = await ConnectTaggedAsync(socket, "client-p");
 
         var frame = new TaskCompletionSource<(GripFrameType Type, byte[] Payload)>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ObserveControlFrames((type, payload) => frame.TrySetResult((type, payload)));
@@ -75,6 +65,16 @@ public sealed class InProcessApiTests : IAsyncLifetime
     [Fact]
     public void The_registered_development_publisher_is_the_proxy_publisher() =>
         Assert.Same(_origin.Services.GetRequiredService<GripDevelopmentProxy>().Publisher, _origin.Publisher);
+
+    /// <summary>Connects <paramref name="socket"/> with <paramref name="tag"/>, finds its connection, and reads the handler's "welcome".</summary>
+    private async Task<GripDevelopmentProxyConnection> ConnectTaggedAsync(ClientWebSocket socket, string tag)
+    {
+        socket.Options.SetRequestHeader(GripDevelopmentProxy.ClientTagHeader, tag);
+        await socket.ConnectAsync(_origin.WebSocketUri("/ws"), CancellationToken.None);
+        var connection = await FindAsync(_origin.Services.GetRequiredService<GripDevelopmentProxy>(), tag);
+        Assert.Equal("welcome", await ReceiveTextAsync(socket));
+        return connection;
+    }
 
     private static async Task<GripDevelopmentProxyConnection> FindAsync(GripDevelopmentProxy proxy, string tag)
     {
