@@ -84,7 +84,7 @@ public static class GripServiceCollectionExtensions
         {
             var state = sp.GetRequiredService<GripDevelopmentProxyState>();
             return state.IsActive && !sp.GetRequiredService<GripRuntime>().HasPublishTargets
-                ? new DevelopmentProxyPublisher(sp.GetRequiredService<DevelopmentProxyHub>())
+                ? sp.GetRequiredService<GripDevelopmentProxy>().Publisher
                 : sp.GetRequiredService<GripPublisher>();
         });
 

@@ -13,42 +13,42 @@ namespace Grip.Testing;
 public sealed class GripTestClient : IAsyncDisposable
 {
     private readonly WebSocket _socket;
-    private readonly DevelopmentProxySession _session;
+    private readonly GripDevelopmentProxyConnection _connection;
     private readonly Channel<GripTestMessage> _inbox = Channel.CreateUnbounded<GripTestMessage>();
     private readonly Task _receiveLoop;
     private readonly TimeSpan _defaultTimeout;
 
-    internal GripTestClient(WebSocket socket, DevelopmentProxySession session, TimeSpan defaultTimeout)
+    internal GripTestClient(WebSocket socket, GripDevelopmentProxyConnection connection, TimeSpan defaultTimeout)
     {
         _socket = socket;
-        _session = session;
+        _connection = connection;
         _defaultTimeout = defaultTimeout;
-        session.ControlFrameObserver = (type, payload) =>
-            _inbox.Writer.TryWrite(new GripTestMessage(type == WebSocketEventType.Pong ? GripTestMessageKind.Pong : GripTestMessageKind.Ping, payload));
+        connection.ObserveControlFrames((type, payload) =>
+            _inbox.Writer.TryWrite(new GripTestMessage(type == GripFrameType.Pong ? GripTestMessageKind.Pong : GripTestMessageKind.Ping, payload)));
         _receiveLoop = ReceiveLoopAsync();
     }
 
     /// <summary>The connection id the proxy gave this client (the handler's <c>GripConnection.Id</c>).</summary>
-    public string ConnectionId => _session.Id;
+    public string ConnectionId => _connection.Id;
 
     /// <summary>The subprotocol the handler chose, if any.</summary>
     public string? Subprotocol => _socket.SubProtocol;
 
     /// <summary>The channels this connection is subscribed to now.</summary>
-    public IReadOnlyCollection<string> Subscriptions => [.. _session.GetSubscriptions().Keys];
+    public IReadOnlyCollection<string> Subscriptions => [.. _connection.GetSubscriptions().Keys];
 
     /// <summary>The filters of one subscription, or <see langword="null"/> when not subscribed.</summary>
     public IReadOnlyList<string>? GetSubscriptionFilters(string channel) =>
-        _session.GetSubscriptions().TryGetValue(channel, out string[]? filters) ? filters : null;
+        _connection.GetSubscriptions().TryGetValue(channel, out var filters) ? filters : null;
 
     /// <summary>The connection meta the proxy keeps (set by the handler through <c>GripConnection.Meta</c>).</summary>
-    public IReadOnlyDictionary<string, string> Meta => _session.GetMeta();
+    public IReadOnlyDictionary<string, string> Meta => _connection.GetMeta();
 
     /// <summary>The subscription meta used by publish filters (for example <c>user</c> for skip-self).</summary>
-    public IReadOnlyDictionary<string, string> SubscriptionMeta => _session.GetSubscriptionMeta();
+    public IReadOnlyDictionary<string, string> SubscriptionMeta => _connection.GetSubscriptionMeta();
 
     /// <summary>Whether the handler detached the connection.</summary>
-    public bool IsDetached => _session.IsDetached;
+    public bool IsDetached => _connection.IsDetached;
 
     /// <summary>Sends a text message.</summary>
     public Task SendTextAsync(string text, CancellationToken cancellationToken = default) =>
@@ -61,7 +61,7 @@ public sealed class GripTestClient : IAsyncDisposable
     /// <summary>Sends a ping frame; the handler's dispatcher answers with a pong (see <see cref="ReceiveAsync"/>).</summary>
     public Task SendPingAsync(ReadOnlyMemory<byte> payload = default)
     {
-        _session.EnqueueClientPing(payload.ToArray());
+        _connection.SendClientPing(payload.Span);
         return Task.CompletedTask;
     }
 

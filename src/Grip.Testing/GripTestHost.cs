@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Grip.Hosting;
 using Grip.Hosting.Development;
+using Grip.Hosting.Security;
 using Grip.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -63,23 +63,25 @@ public sealed class GripTestHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         configureServices?.Invoke(builder);
 
-        if (!builder.Services.Any(d => d.ServiceType == typeof(GripRuntime)))
+        // Both AddGrip overloads, and nothing else, register the Grip-Sig verifier: its absence means
+        // the app has not called AddGrip.
+        if (!builder.Services.Any(d => d.ServiceType == typeof(GripSignatureVerifier)))
         {
             builder.Services.AddGrip(builder.Configuration);
         }
 
-        // The development proxy in front of the app, talking to it through the TestServer.
-        builder.Services.Configure<GripDevelopmentProxyOptions>(o =>
+        // The development proxy in front of the app (its public registration and options), talking
+        // to it through the TestServer.
+        builder.Services.AddGripDevelopmentProxy(o =>
         {
             o.Enabled = true;
             o.OriginBaseAddress = new Uri("http://localhost/");
         });
-        builder.Services.AddHttpClient(DevelopmentProxyMiddleware.HttpClientName)
+        builder.Services.AddHttpClient(GripDevelopmentProxy.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()).CreateHandler());
 
-        // Publishes are captured, then delivered to the fake clients.
-        builder.Services.TryAddSingleton<DevelopmentProxyHub>();
-        builder.Services.AddSingleton(sp => new CapturingPublisher(new DevelopmentProxyPublisher(sp.GetRequiredService<DevelopmentProxyHub>())));
+        // Publishes are captured, then delivered to the fake clients by the proxy's in-memory publisher.
+        builder.Services.AddSingleton(sp => new CapturingPublisher(sp.GetRequiredService<GripDevelopmentProxy>().Publisher));
         builder.Services.Replace(ServiceDescriptor.Singleton<IGripPublisher>(sp => sp.GetRequiredService<CapturingPublisher>()));
 
         var app = builder.Build();
@@ -113,7 +115,7 @@ public sealed class GripTestHost : IAsyncDisposable
         int status = 0;
         client.ConfigureRequest = request =>
         {
-            request.Headers[DevelopmentProxyMiddleware.TestClientHeader] = tag;
+            request.Headers[GripDevelopmentProxy.ClientTagHeader] = tag;
             foreach (var header in headers ?? [])
             {
                 request.Headers.Append(header.Key, header.Value);
@@ -138,22 +140,22 @@ public sealed class GripTestHost : IAsyncDisposable
             throw new GripTestConnectException(status, null, ex);
         }
 
-        // The 101 can reach the client a moment before the proxy registers the session.
-        var hub = _app.Services.GetRequiredService<DevelopmentProxyHub>();
+        // The 101 can reach the client a moment before the proxy registers the connection.
+        var proxy = _app.Services.GetRequiredService<GripDevelopmentProxy>();
         var deadline = DateTime.UtcNow + DefaultReceiveTimeout;
-        DevelopmentProxySession? session;
-        while ((session = hub.FindByTag(tag)) is null)
+        GripDevelopmentProxyConnection? connection;
+        while (!proxy.TryFindConnection(tag, out connection))
         {
             if (DateTime.UtcNow > deadline)
             {
                 socket.Abort();
-                throw new InvalidOperationException("The development proxy did not register the client's session.");
+                throw new InvalidOperationException("The development proxy did not register the client's connection.");
             }
 
             await Task.Delay(5).ConfigureAwait(false);
         }
 
-        return new GripTestClient(socket, session, DefaultReceiveTimeout);
+        return new GripTestClient(socket, connection, DefaultReceiveTimeout);
     }
 
     /// <inheritdoc />

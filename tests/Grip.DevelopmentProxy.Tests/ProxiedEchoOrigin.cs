@@ -145,6 +145,9 @@ internal sealed class ProxiedEchoOrigin : IAsyncDisposable
 
     public IGripPublisher Publisher => _app.Services.GetRequiredService<IGripPublisher>();
 
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public List<string> SeenHeaders { get; } = [];
 
     /// <summary>What the app logged.</summary>

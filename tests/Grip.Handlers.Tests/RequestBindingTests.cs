@@ -31,20 +31,9 @@ public sealed class RequestBindingTests
     [Fact]
     public void GetHttpContext_on_a_connection_made_by_hand_says_why_it_has_none()
     {
-        using var connection = new GripConnection("c1", new HandRequest(), new ServiceCollection().BuildServiceProvider());
+        using var connection = new GripConnection("c1", new TestGripRequest(), new ServiceCollection().BuildServiceProvider());
         var ex = Assert.Throws<InvalidOperationException>(() => connection.GetHttpContext());
         Assert.Contains("not created by a GripHandlers endpoint", ex.Message, StringComparison.Ordinal);
         Assert.False(connection.User.Identity!.IsAuthenticated);
-    }
-
-    private sealed class HandRequest : IGripRequest
-    {
-        public string Path => "/ws";
-
-        public string QueryString => string.Empty;
-
-        public string? GetQueryValue(string name) => null;
-
-        public string? GetHeader(string name) => null;
     }
 }

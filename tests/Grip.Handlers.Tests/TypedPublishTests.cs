@@ -39,7 +39,7 @@ public sealed class TypedPublishTests
 
         // The same bytes as SendJson writes for the same value.
         var response = new Grip.Infrastructure.GripResponse();
-        using var connection = new GripConnection("c1", new NoRequest(), host.Services, response: response);
+        using var connection = new GripConnection("c1", new TestGripRequest(), host.Services, response: response);
         connection.SendJson(ack, WebChatJson.Default.ChatAck);
         string events = Encoding.UTF8.GetString(response.Events.Span);
         Assert.EndsWith("m:" + AckJson + "\r\n", events, StringComparison.Ordinal);
@@ -57,16 +57,5 @@ public sealed class TypedPublishTests
         await Assert.ThrowsAsync<ArgumentNullException>(() => publisher.PublishJsonAsync("room", new ChatAck("1", 1, null), null!));
         await Assert.ThrowsAsync<ArgumentException>(() => publisher.PublishJsonToUserAsync("", new ChatAck("1", 1, null), WebChatJson.Default.ChatAck));
         Assert.Empty(host.Publishes);
-    }
-
-    private sealed class NoRequest : IGripRequest
-    {
-        public string Path => "/";
-
-        public string QueryString => string.Empty;
-
-        public string? GetQueryValue(string name) => null;
-
-        public string? GetHeader(string name) => null;
     }
 }

@@ -47,10 +47,6 @@ public readonly struct GripFrameContent
     /// <summary>The bytes, for binary, ping and pong frames.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
-    /// <summary>The frame's payload as bytes: the UTF-8 of <see cref="Text"/> for a text frame, else <see cref="Bytes"/>.</summary>
-    internal byte[] ToPayloadArray() =>
-        FrameType == GripFrameType.Text && !_textFromBytes ? System.Text.Encoding.UTF8.GetBytes(Text ?? string.Empty) : Bytes.ToArray();
-
     /// <summary>The largest ping or pong payload (an RFC 6455 control frame carries at most 125 bytes).</summary>
     public const int MaxControlFramePayload = 125;
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Grip.Protocol;
 
 namespace Grip.Hosting.Development;
@@ -11,6 +12,10 @@ namespace Grip.Hosting.Development;
 /// <param name="Payload">The payload bytes.</param>
 internal readonly record struct DevelopmentProxyFrame(GripFrameType Type, byte[] Payload)
 {
-    /// <summary>The frame a control message's content describes.</summary>
-    public static DevelopmentProxyFrame From(GripFrameContent content) => new(content.FrameType, content.ToPayloadArray());
+    /// <summary>
+    /// The frame a control message's content describes: the UTF-8 of its text, or its bytes (a text
+    /// frame read from <c>content-bin</c> has no text, only bytes).
+    /// </summary>
+    public static DevelopmentProxyFrame From(GripFrameContent content) =>
+        new(content.FrameType, content.FrameType == GripFrameType.Text && content.Text is { } text ? Encoding.UTF8.GetBytes(text) : content.Bytes.ToArray());
 }

@@ -3,47 +3,10 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Grip.Hosting.Development;
-
-/// <summary>The paths the development proxy accepts WebSockets on: every <c>MapGripHandler</c> pattern.</summary>
-public sealed class GripDevelopmentProxyPaths
-{
-    private readonly List<TemplateMatcher> _matchers = [];
-    private readonly Lock _lock = new();
-
-    /// <summary>Adds a route pattern, for example <c>/api/chat</c>.</summary>
-    public void Add(string pattern)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(pattern);
-        var matcher = new TemplateMatcher(TemplateParser.Parse(pattern), new RouteValueDictionary());
-        lock (_lock)
-        {
-            _matchers.Add(matcher);
-        }
-    }
-
-    /// <summary>Whether a request path matches one of the patterns.</summary>
-    public bool Matches(PathString path)
-    {
-        lock (_lock)
-        {
-            foreach (var matcher in _matchers)
-            {
-                if (matcher.TryMatch(path, new RouteValueDictionary()))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-}
 
 /// <summary>
 /// Accepts real WebSocket connections on the handler paths and drives them through
@@ -59,12 +22,6 @@ internal sealed partial class DevelopmentProxyMiddleware(
     TimeProvider time,
     ILogger<DevelopmentProxyMiddleware> logger)
 {
-    /// <summary>The name of the HttpClient the development proxy sends origin requests with.</summary>
-    public const string HttpClientName = "Grip.DevelopmentProxy";
-
-    /// <summary>The handshake header by which the test kit finds its client's session.</summary>
-    public const string TestClientHeader = "X-Grip-Test-Client";
-
     /// <summary>Pushpin relays at most this much of a rejection body to the client.</summary>
     private const int MaxRejectBody = 100_000;
 
@@ -92,7 +49,7 @@ internal sealed partial class DevelopmentProxyMiddleware(
         string pathAndQuery = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
         await using var session = new DevelopmentProxySession(id, pathAndQuery, context.Request.Host.Value ?? "localhost", headers, origin, hub, options.Value, time, logger)
         {
-            ClientTag = context.Request.Headers[TestClientHeader].ToString() is { Length: > 0 } tag ? tag : null,
+            ClientTag = context.Request.Headers[GripDevelopmentProxy.ClientTagHeader].ToString() is { Length: > 0 } tag ? tag : null,
         };
 
         DevelopmentProxyOriginResponse response;
@@ -148,7 +105,7 @@ internal sealed partial class DevelopmentProxyMiddleware(
 
     private DevelopmentProxyOrigin CreateOrigin()
     {
-        var client = httpClientFactory.CreateClient(HttpClientName);
+        var client = httpClientFactory.CreateClient(GripDevelopmentProxy.HttpClientName);
         client.BaseAddress = options.Value.OriginBaseAddress ?? ResolveOwnAddress();
         client.Timeout = Timeout.InfiniteTimeSpan;
         return new DevelopmentProxyOrigin(client, options.Value, time);

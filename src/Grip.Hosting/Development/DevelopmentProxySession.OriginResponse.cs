@@ -63,7 +63,7 @@ internal sealed partial class DevelopmentProxySession
                     case WebSocketEventType.Pong:
                         if (ControlFrameObserver is { } observer)
                         {
-                            observer(e.Type, e.Content.ToArray());
+                            observer(e.Type == WebSocketEventType.Ping ? GripFrameType.Ping : GripFrameType.Pong, e.Content.ToArray());
                         }
                         else
                         {

@@ -18,7 +18,7 @@ namespace Grip.Hosting.Development;
 /// <item><c>DevelopmentProxySession.Control.cs</c>: control messages, read by <see cref="GripControlMessage.TryParse(ReadOnlySpan{byte}, out GripControlMessage?, out string?)"/>.</item>
 /// <item><c>DevelopmentProxySession.Timers.cs</c>: keep-alive and delayed-send timers.</item>
 /// <item><c>DevelopmentProxySession.ClientSend.cs</c>: frames, published messages and closes to the client.</item>
-/// <item><c>DevelopmentProxySubscriptions.cs</c>: channels, subscription meta and content filters.</item>
+/// <item><c>DevelopmentProxySubscriptions.cs</c>: channels, subscription meta, whether a publish reaches the connection, and content filters.</item>
 /// <item><c>DevelopmentProxySession.Log.cs</c>: the log lines.</item>
 /// </list>
 /// </summary>
@@ -62,14 +62,15 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
 
     public string Id { get; }
 
-    /// <summary>The test kit's tag for the client (its <c>X-Grip-Test-Client</c> handshake header), if any.</summary>
+    /// <summary>An in-process client's tag (its <see cref="GripDevelopmentProxy.ClientTagHeader"/> handshake header), if any.</summary>
     public string? ClientTag { get; init; }
 
     /// <summary>
-    /// Receives PING and PONG events the origin sends. A browser WebSocket cannot be sent control
-    /// frames through ASP.NET Core's API, so only the test kit's clients observe them.
+    /// Receives the ping and pong frames the origin sends (PING and PONG events). A browser WebSocket
+    /// cannot be sent control frames through ASP.NET Core's API, so only in-process clients observe
+    /// them (<see cref="GripDevelopmentProxyConnection.ObserveControlFrames"/>).
     /// </summary>
-    public Action<WebSocketEventType, byte[]>? ControlFrameObserver { get; set; }
+    public Action<GripFrameType, byte[]>? ControlFrameObserver { get; set; }
 
     /// <summary>Whether the connection has ended.</summary>
     public bool IsFinished => _finished;
@@ -89,11 +90,8 @@ internal sealed partial class DevelopmentProxySession : IAsyncDisposable
     /// <summary>The subscription meta used by filters (<c>set-meta</c> control messages).</summary>
     public IReadOnlyDictionary<string, string> GetSubscriptionMeta() => _subscriptions.SnapshotMeta();
 
-    /// <summary>One subscription meta value, or <see langword="null"/>.</summary>
-    public string? GetSubscriptionMeta(string name) => _subscriptions.GetMeta(name);
-
-    /// <summary>The filters of the connection's subscription to <paramref name="channel"/>, when it has one.</summary>
-    public bool TryGetFilters(string channel, out IReadOnlyList<string> filters) => _subscriptions.TryGetFilters(channel, out filters);
+    /// <summary>The connection's subscription table: channels, filters and subscription meta; the hub asks it whether a publish reaches this connection.</summary>
+    public DevelopmentProxySubscriptions Subscriptions => _subscriptions;
 
     /// <summary>Whether the origin detached the connection.</summary>
     public bool IsDetached

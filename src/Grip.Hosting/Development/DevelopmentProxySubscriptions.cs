@@ -1,16 +1,37 @@
 
+using Grip.Publishing;
+
 namespace Grip.Hosting.Development;
 
 /// <summary>
-/// One connection's channel subscriptions (with their filters) and its subscription meta, and the
-/// content filters run on a published message at delivery. Emulates Pushpin 1.36's handler side:
-/// the channel set and meta a <c>WsSession</c> keeps (src/handler/wssession.cpp, fed by
-/// <c>subscribe</c>/<c>unsubscribe</c>/<c>set-meta</c>), and the <c>var-subst</c> and
-/// <c>build-id</c> filters (src/handler/filter.cpp) run in subscription order on send actions.
+/// One connection's channel subscriptions (with their filters) and its subscription meta; it
+/// answers "does this published item reach this subscriber" (<see cref="Match"/>) and runs the
+/// content filters on a message that does. Emulates Pushpin 1.36's handler side: the channel set
+/// and meta a <c>WsSession</c> keeps (src/handler/wssession.cpp, fed by
+/// <c>subscribe</c>/<c>unsubscribe</c>/<c>set-meta</c>), the content-filter comparison a publish
+/// goes through before it reaches a session, the delivery filters <c>skip-self</c>,
+/// <c>skip-users</c> and <c>require-sub</c>, and the <c>var-subst</c> and <c>build-id</c> content
+/// filters (src/handler/filter.cpp) run in subscription order on send actions.
 /// Thread-safe: control messages write it, publishes read it.
 /// </summary>
 internal sealed class DevelopmentProxySubscriptions(int maxSubscriptions)
 {
+    /// <summary>What <see cref="Match"/> decided about one published item and this connection.</summary>
+    internal enum PublishMatch
+    {
+        /// <summary>The connection is not subscribed to the item's channel.</summary>
+        NotSubscribed,
+
+        /// <summary>The item names content filters that differ from the subscription's (Pushpin skips the connection).</summary>
+        ContentFiltersDiffer,
+
+        /// <summary>A delivery filter (<c>skip-self</c>, <c>skip-users</c>, <c>require-sub</c>) keeps the item from this connection.</summary>
+        FilteredOut,
+
+        /// <summary>The item reaches the connection (its content filters still run at delivery).</summary>
+        Deliver,
+    }
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string[]> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _meta = new(StringComparer.Ordinal);
@@ -55,29 +76,6 @@ internal sealed class DevelopmentProxySubscriptions(int maxSubscriptions)
             {
                 _meta[name] = value;
             }
-        }
-    }
-
-    public bool TryGetFilters(string channel, out IReadOnlyList<string> filters)
-    {
-        lock (_lock)
-        {
-            if (_channels.TryGetValue(channel, out string[]? f))
-            {
-                filters = f;
-                return true;
-            }
-        }
-
-        filters = [];
-        return false;
-    }
-
-    public string? GetMeta(string name)
-    {
-        lock (_lock)
-        {
-            return _meta.TryGetValue(name, out string? value) ? value : null;
         }
     }
 
@@ -134,6 +132,121 @@ internal sealed class DevelopmentProxySubscriptions(int maxSubscriptions)
 
         failedFilter = null;
         error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a published ws-message item reaches this subscriber: subscribed to its channel, the
+    /// same content filters when the item names any, and let through by every delivery filter of
+    /// the subscription. Reads the channels and the meta under one lock, so a concurrent
+    /// <c>subscribe</c> or <c>set-meta</c> is seen whole or not at all.
+    /// </summary>
+    /// <param name="item">The published item.</param>
+    /// <param name="format">The item's <c>ws-message</c> format.</param>
+    /// <param name="filters">The subscription's filters, when subscribed; empty otherwise.</param>
+    public PublishMatch Match(PublishItem item, WebSocketMessageFormat format, out IReadOnlyList<string> filters)
+    {
+        lock (_lock)
+        {
+            if (!_channels.TryGetValue(item.Channel, out string[]? subscription))
+            {
+                filters = [];
+                return PublishMatch.NotSubscribed;
+            }
+
+            filters = subscription;
+            if (format.ContentFilters is { } expected && !ContentFiltersMatch(subscription, expected))
+            {
+                return PublishMatch.ContentFiltersDiffer;
+            }
+
+            return PassesDeliveryFilters(subscription, item.Meta) ? PublishMatch.Deliver : PublishMatch.FilteredOut;
+        }
+    }
+
+    /// <summary>
+    /// Pushpin's content-filter check for an item that names <c>content-filters</c>: the
+    /// subscription's content filters, in subscription order, must equal the item's list exactly
+    /// (order and repeats count); otherwise Pushpin does not deliver the item to that connection.
+    /// </summary>
+    private static bool ContentFiltersMatch(IReadOnlyList<string> subscription, IReadOnlyList<string> expected)
+    {
+        int i = 0;
+        foreach (string filter in subscription)
+        {
+            if (!GripFilters.IsContentFilter(filter))
+            {
+                continue;
+            }
+
+            if (i >= expected.Count || !string.Equals(expected[i], filter, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        return i == expected.Count;
+    }
+
+    /// <summary>
+    /// Pushpin 1.36's delivery filters (grip-spec §2.3, src/handler/filter.cpp), each of which can
+    /// drop the item for this connection; the content filters run later, at delivery. Called under
+    /// <see cref="_lock"/>.
+    /// </summary>
+    private bool PassesDeliveryFilters(string[] subscription, IReadOnlyDictionary<string, string>? itemMeta)
+    {
+        if (itemMeta is null)
+        {
+            // Every delivery filter compares against the item's meta: without it, none drops anything.
+            return true;
+        }
+
+        foreach (string filter in subscription)
+        {
+            switch (filter)
+            {
+                case GripFilters.SkipSelf:
+                    // Pushpin's SkipSelfFilter: drop when the item's meta "sender" equals this
+                    // subscription's meta "user" (the connection that published does not hear itself).
+                    if (itemMeta.TryGetValue("sender", out string? sender)
+                        && _meta.TryGetValue("user", out string? user) && string.Equals(sender, user, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+
+                    break;
+
+                case GripFilters.SkipUsers:
+                    // Pushpin's SkipUsersFilter: drop when this subscription's meta "user" is one of
+                    // the item's meta "skip_users" (a comma-separated list, entries trimmed).
+                    if (itemMeta.TryGetValue("skip_users", out string? skipUsers)
+                        && _meta.TryGetValue("user", out string? u))
+                    {
+                        foreach (var range in skipUsers.AsSpan().Split(','))
+                        {
+                            if (skipUsers.AsSpan()[range].Trim().SequenceEqual(u))
+                            {
+                                return false;
+                            }
+                        }
+                    }
+
+                    break;
+
+                case GripFilters.RequireSub:
+                    // Pushpin's RequireSubFilter: drop unless this connection is also subscribed to
+                    // the channel named by the item's meta "require_sub".
+                    if (itemMeta.TryGetValue("require_sub", out string? required) && !_channels.ContainsKey(required))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
         return true;
     }
 }

@@ -24,27 +24,29 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DevelopmentProxyHub>();
+        services.TryAddSingleton(static sp => new GripDevelopmentProxy(sp.GetRequiredService<DevelopmentProxyHub>()));
         services.TryAddSingleton<GripDevelopmentProxyPaths>();
         services.TryAddSingleton<GripDevelopmentProxyState>();
         services.AddOptions<Grip.Hosting.GripOptions>();
 
         // Quiet by default: HttpClientFactory's logging handlers would write 4 Information lines for
         // every WebSocket event the proxy forwards. docs/development-proxy.md ("Logging") shows how
-        // to turn them back on: AddHttpClient("Grip.DevelopmentProxy").AddDefaultLogger().
-        services.AddHttpClient(DevelopmentProxyMiddleware.HttpClientName).RemoveAllLoggers();
+        // to turn them back on: AddHttpClient(GripDevelopmentProxy.HttpClientName).AddDefaultLogger().
+        services.AddHttpClient(GripDevelopmentProxy.HttpClientName).RemoveAllLoggers();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DevelopmentProxyStartupFilter>());
         return services;
     }
 
     /// <summary>
-    /// Uses the in-memory development publisher as <see cref="IGripPublisher"/>: publishes reach the
-    /// development proxy's connections.
+    /// Uses the in-memory development publisher (<see cref="GripDevelopmentProxy.Publisher"/>) as
+    /// <see cref="IGripPublisher"/>: publishes reach the development proxy's connections.
     /// </summary>
     public static IServiceCollection AddGripDevelopmentPublisher(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<DevelopmentProxyHub>();
-        services.Replace(ServiceDescriptor.Singleton<IGripPublisher, DevelopmentProxyPublisher>());
+        services.TryAddSingleton(static sp => new GripDevelopmentProxy(sp.GetRequiredService<DevelopmentProxyHub>()));
+        services.Replace(ServiceDescriptor.Singleton<IGripPublisher>(static sp => sp.GetRequiredService<GripDevelopmentProxy>().Publisher));
         return services;
     }
 }

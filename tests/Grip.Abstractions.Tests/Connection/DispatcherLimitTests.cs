@@ -285,7 +285,7 @@ public class DispatcherLimitTests
         }).ToList();
 
     private static GripConnection NewConnection(bool closeIsEchoed = false) =>
-        new("conn-1", new NoRequest(), new NoServices(), closeIsEchoed ? new GripMeta([new("mode", "close-sends")]) : null);
+        new("conn-1", new TestGripRequest(), new TestServices(), closeIsEchoed ? new GripMeta([new("mode", "close-sends")]) : null);
 
     public sealed class LimitHandler;
 
@@ -370,21 +370,5 @@ public class DispatcherLimitTests
                 // Swallowed on purpose: the dispatcher must still end the batch with a close code.
             }
         }
-    }
-
-    private sealed class NoRequest : IGripRequest
-    {
-        public string Path => "/";
-
-        public string QueryString => "";
-
-        public string? GetQueryValue(string name) => null;
-
-        public string? GetHeader(string name) => null;
-    }
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

@@ -90,7 +90,7 @@ public class DispatcherWireTests
         return Encoding.Latin1.GetString(connection.Response.Events.Span);
     }
 
-    private static GripConnection NewConnection() => new("conn-1", new NoRequest(), new NoServices());
+    private static GripConnection NewConnection() => new("conn-1", new TestGripRequest(), new TestServices());
 
     public sealed class EchoHandler;
 
@@ -124,21 +124,5 @@ public class DispatcherWireTests
         }
 
         public ValueTask OnCloseAsync(EchoHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
-    }
-
-    private sealed class NoRequest : IGripRequest
-    {
-        public string Path => "/";
-
-        public string QueryString => "";
-
-        public string? GetQueryValue(string name) => null;
-
-        public string? GetHeader(string name) => null;
-    }
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

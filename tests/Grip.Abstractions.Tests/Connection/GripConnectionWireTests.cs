@@ -6,7 +6,7 @@ namespace Grip.Abstractions.Tests.Connection;
 /// <summary>The bytes GripConnection puts in the response to the proxy (grip-spec §2.1, §1.7, §8.4, §8.5).</summary>
 public sealed class GripConnectionWireTests : IDisposable
 {
-    private readonly GripConnection _connection = new("conn-1", new FakeRequest(), new EmptyServices());
+    private readonly GripConnection _connection = new("conn-1", new TestGripRequest(), new TestServices());
 
     public void Dispose() => _connection.Dispose();
 
@@ -160,7 +160,7 @@ public sealed class GripConnectionWireTests : IDisposable
     public void Close_refuses_reasons_over_123_bytes()
     {
         _connection.Close(1000, new string('x', 123));
-        using var other = new GripConnection("c2", new FakeRequest(), new EmptyServices());
+        using var other = new GripConnection("c2", new TestGripRequest(), new TestServices());
         Assert.Throws<ArgumentException>(() => other.Close(1000, new string('✓', 42)));
     }
 
@@ -269,22 +269,6 @@ public sealed class GripConnectionWireTests : IDisposable
         }
 
         return list;
-    }
-
-    private sealed class FakeRequest : IGripRequest
-    {
-        public string Path => "/ws";
-
-        public string QueryString => "";
-
-        public string? GetQueryValue(string name) => null;
-
-        public string? GetHeader(string name) => null;
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }
 

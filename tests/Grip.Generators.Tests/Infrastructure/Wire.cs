@@ -57,64 +57,12 @@ internal static class Wire
         }).ToList();
 }
 
-internal sealed class TestRequest(string path = "/ws", string query = "", Dictionary<string, string>? headers = null) : IGripRequest
-{
-    public string Path { get; } = path;
-
-    public string QueryString { get; } = query;
-
-    public string? GetQueryValue(string name)
-    {
-        foreach (string part in QueryString.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] kv = part.Split('=', 2);
-            if (kv[0] == name)
-            {
-                return kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
-            }
-        }
-
-        return null;
-    }
-
-    public string? GetHeader(string name) => headers is not null && headers.TryGetValue(name, out string? v) ? v : null;
-}
-
-/// <summary>A minimal service provider: what the generated code needs is IServiceProvider.GetService.</summary>
-internal sealed class TestServices : Microsoft.Extensions.DependencyInjection.IKeyedServiceProvider
-{
-    private readonly Dictionary<Type, object> _services = [];
-    private readonly Dictionary<(Type, object), object> _keyed = [];
-
-    public TestServices AddKeyed<T>(object key, T service)
-        where T : class
-    {
-        _keyed[(typeof(T), key)] = service;
-        return this;
-    }
-
-    public object? GetKeyedService(Type serviceType, object? serviceKey) =>
-        serviceKey is not null && _keyed.TryGetValue((serviceType, serviceKey), out object? s) ? s : null;
-
-    public object GetRequiredKeyedService(Type serviceType, object? serviceKey) =>
-        GetKeyedService(serviceType, serviceKey) ?? throw new InvalidOperationException($"No keyed service {serviceType.Name} '{serviceKey}'.");
-
-    public TestServices Add<T>(T service)
-        where T : class
-    {
-        _services[typeof(T)] = service;
-        return this;
-    }
-
-    public object? GetService(Type serviceType) => _services.GetValueOrDefault(serviceType);
-}
-
 internal static class Dispatch
 {
     public static async Task<GripConnection> RunAsync<THandler>(ReadOnlyMemory<byte> batch, IServiceProvider? services = null, IGripRequest? request = null, string id = "conn-1", CancellationToken cancellationToken = default)
         where THandler : IGripHandler
     {
-        var connection = new GripConnection(id, request ?? new TestRequest(), services ?? new TestServices());
+        var connection = new GripConnection(id, request ?? new TestGripRequest(), services ?? new TestServices());
         await THandler.DispatchAsync(connection, batch, cancellationToken);
         return connection;
     }

@@ -49,7 +49,7 @@ public sealed class EmittedAssemblyTests
         var assembly = Compiled.Value;
         object log = Activator.CreateInstance(assembly.GetType("Emitted.Log")!)!;
         var services = new DictionaryServices { [log.GetType()] = log };
-        var connection = new GripConnection("c1", new TestRequest(path), services);
+        var connection = new GripConnection("c1", new TestGripRequest(path), services);
         var run = assembly.GetType("Emitted.Runner")!.GetMethod("Run")!;
         await (ValueTask)run.Invoke(null, [connection, batch])!;
         return (connection, (List<string>)log.GetType().GetProperty("Lines")!.GetValue(log)!);

@@ -35,7 +35,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task OnOpen_may_reject_with_a_status_and_body()
     {
-        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestRequest(query: "?mode=reject"));
+        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestGripRequest(query: "?mode=reject"));
         Assert.True(c.IsRejected);
         Assert.Equal(403, c.Response.RejectStatusCode);
         Assert.Equal("go away", c.Response.RejectBody);
@@ -46,7 +46,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_handler_that_throws_during_OPEN_rejects_with_500_and_no_exception_text()
     {
-        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestRequest(query: "?mode=throw"));
+        var c = await Dispatch.RunAsync<LifecycleHandler>(Wire.Batch((Open, null), (Text, "later")), Services(), new TestGripRequest(query: "?mode=throw"));
         Assert.Equal(500, c.Response.RejectStatusCode);
         Assert.Null(c.Response.RejectBody);
         Assert.Empty(c.Response.Events.ToArray());
@@ -188,7 +188,7 @@ public sealed class LifecycleTests
     {
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        var connection = new GripConnection("c", new TestRequest(), Services());
+        var connection = new GripConnection("c", new TestGripRequest(), Services());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await DispatchDirect<LifecycleHandler>(connection, Wire.Batch((Text, "cancel")), cts.Token));
         Assert.Empty(connection.Response.Faults);
         Assert.Empty(Wire.Describe(connection));
