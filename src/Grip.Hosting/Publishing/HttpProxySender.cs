@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Grip.Configuration;
 using Grip.Hosting.Security;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Grip.Hosting.Publishing;
 
@@ -39,7 +37,6 @@ internal sealed class HttpProxySender : IGripProxySender
     private readonly HttpClient _client;
     private readonly GripPublisherOptions _options;
     private readonly TimeProvider _time;
-    private readonly JsonWebTokenHandler _tokens = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly Lock _jwtLock = new();
     private (string Token, DateTimeOffset RenewAt)? _jwt;
 
@@ -163,13 +160,7 @@ internal sealed class HttpProxySender : IGripProxySender
 
         var key = _target.JwtKey ?? throw new InvalidOperationException("The proxy has no JWT signing key.");
         var lifetime = _options.JwtLifetime;
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = _target.Config.ControlIss,
-            Expires = (now + lifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(key.Key, key.Algorithm) { CryptoProviderFactory = GripCryptoProviderFactory.Instance },
-        };
-        string token = _tokens.CreateToken(descriptor);
+        string token = GripJws.CreateToken(key, _target.Config.ControlIss, now + lifetime);
         lock (_jwtLock)
         {
             // Renew well before expiry so a token never dies in flight.

@@ -1,17 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Grip.Configuration;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Grip.Hosting.Security;
 
-/// <summary>A key ready for the JWT library, with the one algorithm it may be used with.</summary>
-/// <param name="Key">The key.</param>
-/// <param name="Algorithm">The JWS algorithm implied by the key type (never taken from a token).</param>
-/// <param name="HasPrivateKey">Whether the key can sign.</param>
-internal sealed record GripSecurityKey(SecurityKey Key, string Algorithm, bool HasPrivateKey);
-
-/// <summary>Turns <see cref="GripKeyMaterial"/> into IdentityModel keys (no reflection: parameters are read by hand).</summary>
+/// <summary>Turns <see cref="GripKeyMaterial"/> into JWS keys (no reflection: JWK members are read by hand).</summary>
 internal static class GripSecurityKeys
 {
     public static GripSecurityKey Create(GripKeyMaterial material)
@@ -19,7 +12,7 @@ internal static class GripSecurityKeys
         ArgumentNullException.ThrowIfNull(material);
         return material.Kind switch
         {
-            GripKeyKind.Symmetric => new GripSecurityKey(new SymmetricSecurityKey(material.Secret.ToArray()), SecurityAlgorithms.HmacSha256, true),
+            GripKeyKind.Symmetric => GripSecurityKey.Hmac(material.Secret.ToArray()),
             GripKeyKind.Pem => FromPem(material.Text!),
             GripKeyKind.Jwk => FromJwk(material.Text!),
             _ => throw new FormatException("Unknown key kind."),
@@ -37,7 +30,7 @@ internal static class GripSecurityKeys
             try
             {
                 ec.ImportFromPem(pem);
-                return new GripSecurityKey(new ECDsaSecurityKey(ec), EcAlgorithm(ec.KeySize), isPrivate);
+                return GripSecurityKey.Ecdsa(ec, isPrivate);
             }
             catch (Exception ex) when (ex is ArgumentException or CryptographicException)
             {
@@ -67,7 +60,7 @@ internal static class GripSecurityKeys
             throw new FormatException($"The RSA key has {size} bits; at least 2048 are required.");
         }
 
-        return new GripSecurityKey(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256, isPrivate);
+        return GripSecurityKey.Rsa(rsa, isPrivate);
     }
 
     private static GripSecurityKey FromJwk(string json)
@@ -78,7 +71,8 @@ internal static class GripSecurityKeys
         switch (kty)
         {
             case "oct":
-                return new GripSecurityKey(new SymmetricSecurityKey(GetBytes(root, "k", required: true)!), SecurityAlgorithms.HmacSha256, true);
+                byte[] k = GetBytes(root, "k", required: true)!;
+                return k.Length == 0 ? throw new FormatException("The JWK member \"k\" is empty.") : GripSecurityKey.Hmac(k);
 
             case "EC":
             {
@@ -106,7 +100,7 @@ internal static class GripSecurityKeys
                     throw new FormatException("The EC JWK is not a valid key: " + ex.Message, ex);
                 }
 
-                return new GripSecurityKey(new ECDsaSecurityKey(ec), EcAlgorithm(ec.KeySize), parameters.D is not null);
+                return GripSecurityKey.Ecdsa(ec, parameters.D is not null);
             }
 
             case "RSA":
@@ -139,21 +133,13 @@ internal static class GripSecurityKeys
                     throw new FormatException($"The RSA JWK has {size} bits; at least 2048 are required.");
                 }
 
-                return new GripSecurityKey(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256, parameters.D is not null);
+                return GripSecurityKey.Rsa(rsa, parameters.D is not null);
             }
 
             default:
                 throw new FormatException($"The JWK key type '{kty}' is not supported (oct, EC, RSA).");
         }
     }
-
-    private static string EcAlgorithm(int keySize) => keySize switch
-    {
-        256 => SecurityAlgorithms.EcdsaSha256,
-        384 => SecurityAlgorithms.EcdsaSha384,
-        521 => SecurityAlgorithms.EcdsaSha512,
-        _ => throw new FormatException($"EC keys of {keySize} bits are not supported (P-256, P-384, P-521)."),
-    };
 
     private static string? GetString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -166,13 +152,8 @@ internal static class GripSecurityKeys
             return required ? throw new FormatException($"The JWK has no \"{name}\".") : null;
         }
 
-        try
-        {
-            return Base64UrlEncoder.DecodeBytes(text);
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"The JWK member \"{name}\" is not base64url.", ex);
-        }
+        return GripJws.TryDecodeBase64Url(text, out byte[]? bytes)
+            ? bytes
+            : throw new FormatException($"The JWK member \"{name}\" is not base64url.");
     }
 }

@@ -2,18 +2,25 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Grip.Hosting.Security;
 
 /// <summary>
-/// Verifies <c>Grip-Sig</c> tokens (grip-spec §5.2) with Microsoft.IdentityModel: the algorithm
-/// comes from each configured key (HS256 for a shared secret, ES256/384/512 for EC, RS256 for RSA),
-/// never from the token, so <c>alg: none</c> and HS/RS confusion cannot pass; <c>exp</c> is required;
-/// <c>iss</c> is checked when the key's proxy has a verify issuer. Several keys may be configured
-/// (rotation, several proxies): a token is valid when one of them accepts it.
+/// Verifies <c>Grip-Sig</c> tokens (grip-spec §5.2), compact JWS over System.Security.Cryptography:
+/// the algorithm comes from each configured key (HS256 for a shared secret, ES256/384/512 for EC,
+/// RS256 for RSA), never from the token, so <c>alg: none</c> and HS/RS confusion cannot pass;
+/// <c>exp</c> is required; <c>iss</c> is checked when the key's proxy has a verify issuer. Several
+/// keys may be configured (rotation, several proxies): a token is valid when one of them accepts it.
 /// </summary>
+/// <remarks>
+/// The rules, in the order they are applied (docs/security.md has the list for users): the token's
+/// shape (three base64url segments, at most 256,000 characters), no <c>crit</c> header, <c>exp</c> a
+/// JSON number, header and claims readable (<see cref="GripJwsToken"/>), then for each key in turn:
+/// a signature present, <c>alg</c> equal to the key's algorithm and the signature verifying, <c>exp</c>
+/// not passed (and <c>nbf</c> passed) with the clock skew, <c>iss</c> equal to the key's verify
+/// issuer. The first key's reason is the one reported. Until issue 18 this was Microsoft.IdentityModel;
+/// the same tokens pass and fail with the same reasons (GripJwsParityTests compares the two).
+/// </remarks>
 public sealed class GripSignatureVerifier
 {
     /// <summary>
@@ -24,8 +31,7 @@ public sealed class GripSignatureVerifier
     /// </summary>
     private const int MaxCachedTokens = 256;
 
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private readonly TokenValidationParameters[] _parameters;
+    private readonly (GripSecurityKey Key, string? Issuer)[] _keys;
     private readonly ConcurrentDictionary<string, DateTime> _validTokens = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
@@ -35,23 +41,26 @@ public sealed class GripSignatureVerifier
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(clockSkew, TimeSpan.Zero);
         _timeProvider = timeProvider;
         _clockSkew = clockSkew;
-        _parameters = keys.Select(k => CreateParameters(k.Key, k.Issuer, timeProvider, clockSkew)).ToArray();
+        _keys = [.. keys];
     }
 
     /// <summary>Whether any verify key is configured (then every request must be signed).</summary>
-    public bool IsEnabled => _parameters.Length > 0;
+    public bool IsEnabled => _keys.Length > 0;
 
     /// <summary>The number of configured verify keys.</summary>
-    public int KeyCount => _parameters.Length;
+    public int KeyCount => _keys.Length;
 
     /// <summary>Checks a <c>Grip-Sig</c> header value.</summary>
     /// <param name="gripSig">The header value, or <see langword="null"/> when absent.</param>
     /// <returns>The status, and for an invalid token a short reason safe to log (no token text).</returns>
     /// <remarks>
-    /// A token seen before (and still before its <c>exp</c>) is answered synchronously, without
-    /// IdentityModel: first from the last token that verified (one ordinal comparison; behind Pushpin
+    /// Verification is synchronous; the result is a <see cref="ValueTask{TResult}"/> so that a
+    /// verifier that must wait (a key fetched over the network) can come later without an API change.
+    /// A token seen before (and still before its <c>exp</c>) is answered without checking its
+    /// signature again: first from the last token that verified (one ordinal comparison; behind Pushpin
     /// nearly every request of a second carries the same token), then from the bounded set of valid
     /// tokens. Its <c>exp</c> is checked on every request; its signature and <c>iss</c> were checked
     /// when it entered, against keys that cannot change afterwards.
@@ -63,7 +72,7 @@ public sealed class GripSignatureVerifier
             return new((GripSignatureStatus.Missing, "no Grip-Sig header"));
         }
 
-        if (_parameters.Length == 0)
+        if (_keys.Length == 0)
         {
             return new((GripSignatureStatus.Invalid, "no verify key is configured"));
         }
@@ -85,12 +94,12 @@ public sealed class GripSignatureVerifier
             _validTokens.TryRemove(gripSig, out _);
         }
 
-        return VerifyFullyAsync(gripSig);
+        return new(VerifyFully(gripSig));
     }
 
-    private async ValueTask<(GripSignatureStatus Status, string? Reason)> VerifyFullyAsync(string gripSig)
+    private (GripSignatureStatus Status, string? Reason) VerifyFully(string gripSig)
     {
-        if (!_handler.CanReadToken(gripSig))
+        if (!GripJwsToken.HasCompactShape(gripSig))
         {
             return (GripSignatureStatus.Invalid, "Grip-Sig is not a compact JWS");
         }
@@ -100,27 +109,121 @@ public sealed class GripSignatureVerifier
             return (GripSignatureStatus.Invalid, structural);
         }
 
-        string? reason = null;
-        foreach (var parameters in _parameters)
+        if (GripJwsToken.Read(gripSig) is not { } token)
         {
-            var result = await _handler.ValidateTokenAsync(gripSig, parameters).ConfigureAwait(false);
-            if (result.IsValid)
+            return (GripSignatureStatus.Invalid, "malformed token");
+        }
+
+        if (token.IsEncrypted)
+        {
+            // A JWE: nothing here decrypts, so no key can accept it.
+            return (GripSignatureStatus.Invalid, token.HasEncryption ? "rejected (SecurityTokenDecryptionFailedException)" : "rejected (SecurityTokenException)");
+        }
+
+        DateTime now = _timeProvider.GetUtcNow().UtcDateTime;
+        byte[]? signingInput = null;
+        string? reason = null;
+        foreach (var (key, issuer) in _keys)
+        {
+            string? refused = Check(token, key, issuer, now, ref signingInput);
+            if (refused is null)
             {
-                Remember(gripSig, result.SecurityToken);
+                Remember(gripSig, token.Expires!.Value);
                 return (GripSignatureStatus.Valid, null);
             }
 
-            reason ??= Describe(result.Exception);
+            reason ??= refused;
         }
 
         return (GripSignatureStatus.Invalid, reason ?? "rejected");
     }
 
+    /// <summary>One key's verdict on a token: <see langword="null"/> when it accepts it, else the reason.</summary>
+    private string? Check(GripJwsToken token, GripSecurityKey key, string? issuer, DateTime now, ref byte[]? signingInput)
+    {
+        // An empty signature segment is never a signature, whatever the header says (alg none included).
+        if (!token.IsSigned)
+        {
+            return SignatureDoesNotVerify;
+        }
+
+        // The key decides the algorithm: a token naming another (none, HS256 against a public key,
+        // ES384 against a P-256 key) is not verified with it at all.
+        bool verified = string.Equals(token.Algorithm, key.Algorithm, StringComparison.Ordinal) &&
+            token.TryDecodeSignature(out byte[]? signature) &&
+            key.Verify(signingInput ??= token.SigningInput(), signature);
+        if (!verified)
+        {
+            // A token that names a key (kid; our keys have no id, so it never matches) gets its
+            // lifetime and issuer reported before its signature, as before; there a missing exp
+            // counts as the earliest time (expired), not as missing.
+            if (!string.IsNullOrEmpty(token.KeyId) && (CheckLifetime(token, now, missingExpIsExpired: true) ?? CheckIssuer(token, issuer)) is { } first)
+            {
+                return first;
+            }
+
+            return SignatureDoesNotVerify;
+        }
+
+        return CheckLifetime(token, now) ?? CheckIssuer(token, issuer);
+    }
+
+    private const string SignatureDoesNotVerify = "signature does not verify";
+
     /// <summary>
-    /// What IdentityModel lets through and GripHandlers refuses: a <c>crit</c> header (RFC 7515
-    /// §4.1.11: the recipient must understand every listed extension, and GripHandlers understands
-    /// none, so any <c>crit</c> makes the token invalid), and an <c>exp</c> that is not a JSON number
-    /// (RFC 7519 §4.1.4 NumericDate; IdentityModel reads a numeric string as a date).
+    /// Pushpin's and pygripcontrol's rule: <c>exp</c> is required and a token is dead once
+    /// now ≥ exp + skew; a token with <c>nbf</c> is not valid while now + skew &lt; nbf.
+    /// </summary>
+    private string? CheckLifetime(GripJwsToken token, DateTime now, bool missingExpIsExpired = false)
+    {
+        if (token.Expires is not { } exp)
+        {
+            if (!missingExpIsExpired)
+            {
+                return "token has no exp";
+            }
+
+            exp = DateTime.MinValue;
+        }
+
+        // exp at the end of time plus a positive skew does not exist: refused as malformed, as before.
+        long deadline = exp.Ticks + _clockSkew.Ticks;
+        if (deadline > DateTime.MaxValue.Ticks || deadline < 0)
+        {
+            return "malformed token";
+        }
+
+        if (now >= new DateTime(deadline, DateTimeKind.Utc))
+        {
+            return "token expired";
+        }
+
+        if (token.NotBefore is { } nbf && now + _clockSkew < nbf)
+        {
+            return "token not yet valid";
+        }
+
+        return null;
+    }
+
+    /// <summary>When the key's proxy has a verify issuer, <c>iss</c> must be exactly it (ordinal); a blank one never matches.</summary>
+    private static string? CheckIssuer(GripJwsToken token, string? issuer)
+    {
+        if (issuer is null)
+        {
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(token.Issuer) || string.IsNullOrWhiteSpace(issuer) || !string.Equals(issuer, token.Issuer, StringComparison.Ordinal)
+            ? "wrong or missing iss"
+            : null;
+    }
+
+    /// <summary>
+    /// Checked before the token is read: a <c>crit</c> header (RFC 7515 §4.1.11: the recipient must
+    /// understand every listed extension, and GripHandlers understands none, so any <c>crit</c> makes
+    /// the token invalid), and an <c>exp</c> that is not a JSON number (RFC 7519 §4.1.4 NumericDate;
+    /// the reader would take a numeric string).
     /// </summary>
     /// <returns>A reason safe to log, or <see langword="null"/> when the token passes.</returns>
     private static string? CheckStructure(string token)
@@ -198,77 +301,17 @@ public sealed class GripSignatureVerifier
         }
     }
 
-    private void Remember(string token, SecurityToken? validated)
+    private void Remember(string token, DateTime expires)
     {
-        if (validated is not JsonWebToken { ValidTo: var validTo } || validTo == DateTime.MinValue)
-        {
-            return;
-        }
-
         if (_validTokens.Count >= MaxCachedTokens)
         {
             _validTokens.Clear();
         }
 
-        var expires = DateTime.SpecifyKind(validTo, DateTimeKind.Utc);
         _validTokens[token] = expires;
         Volatile.Write(ref _last, new ValidToken(token, expires));
     }
 
     /// <summary>A token that verified, and its <c>exp</c> (UTC).</summary>
     private sealed record ValidToken(string Token, DateTime Expires);
-
-    private static string Describe(Exception? exception) => exception switch
-    {
-        SecurityTokenExpiredException => "token expired",
-        SecurityTokenNoExpirationException => "token has no exp",
-        SecurityTokenInvalidIssuerException => "wrong or missing iss",
-        SecurityTokenInvalidAlgorithmException => "algorithm does not match the configured key",
-        SecurityTokenSignatureKeyNotFoundException => "signature does not verify",
-        SecurityTokenInvalidSignatureException => "signature does not verify",
-        SecurityTokenMalformedException or ArgumentException => "malformed token",
-        SecurityTokenNotYetValidException => "token not yet valid",
-        null => "rejected",
-        _ => "rejected (" + exception.GetType().Name + ")",
-    };
-
-    private static TokenValidationParameters CreateParameters(GripSecurityKey key, string? issuer, TimeProvider timeProvider, TimeSpan clockSkew) => new()
-    {
-        IssuerSigningKey = key.Key,
-        ValidAlgorithms = [key.Algorithm],
-        CryptoProviderFactory = GripCryptoProviderFactory.Instance,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateLifetime = true,
-        ClockSkew = clockSkew,
-
-        // Our own clock (TimeProvider, testable) and pygripcontrol/Pushpin's rule: exp is required
-        // and a token is dead once now >= exp (+ the configured skew).
-        LifetimeValidator = (notBefore, expires, _, _) =>
-        {
-            DateTime now = timeProvider.GetUtcNow().UtcDateTime;
-            if (expires is not { } exp)
-            {
-                throw new SecurityTokenNoExpirationException("Grip-Sig has no exp.");
-            }
-
-            if (now >= exp.ToUniversalTime() + clockSkew)
-            {
-                throw new SecurityTokenExpiredException("Grip-Sig expired.");
-            }
-
-            if (notBefore is { } nbf && now + clockSkew < nbf.ToUniversalTime())
-            {
-                throw new SecurityTokenNotYetValidException("Grip-Sig not yet valid.");
-            }
-
-            return true;
-        },
-        ValidateIssuer = issuer is not null,
-        ValidIssuer = issuer,
-        ValidateAudience = false,
-        ValidateIssuerSigningKey = false,
-        TryAllIssuerSigningKeys = true,
-        LogValidationExceptions = false,
-    };
 }
