@@ -22,11 +22,11 @@ const project = path.join(root, "PubSub");
 const docPath = path.join(root, "out", "pubsub.asyncapi.json");
 
 /** dotnet build of the copy; the document goes to `docPath`. */
-function build() {
+function build(...extra) {
   return run("dotnet", [
     "build", path.join(project, "PubSub.csproj"), "-c", configuration, "--nologo", "-v", "minimal",
     "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:BuildProjectReferences=false", "-p:RestoreRecursive=false",
-    `-p:GripAsyncApiDocument=${docPath}`,
+    `-p:GripAsyncApiDocument=${docPath}`, ...extra,
   ], { cwd: root, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: "1", DOTNET_NOLOGO: "1", MSBUILDDISABLENODEREUSE: "1" } });
 }
 
@@ -104,7 +104,23 @@ describe("C# message type -> dotnet build -> AsyncAPI document -> generated clie
 
     const { code, output } = await build();
     assert.notEqual(code, 0, output);
-    assert.match(output, /grip-asyncapi: error: GRIP_ASYNCAPI_OUTPUT is set, but the app maps no AsyncAPI document: call app\.MapGripAsyncApi\(\) after the app\.MapGripHandler<T>\(path\) calls in Program\.cs/);
-    assert.match(output, /PubSub\.csproj/);
+    // One error, in MSBuild's format, carrying the app's explanation.
+    const errors = output.split("\n").filter((l) => / error :/.test(l));
+    assert.ok(errors.length >= 1, output);
+    assert.ok(errors.every((l) => l === errors[0]), "more than one distinct error:\n" + errors.join("\n"));
+    assert.match(errors[0], /Grip\.Hosting\.targets\(\d+,\d+\): error : PubSub could not write its AsyncAPI document \(GripAsyncApiDocument\): GRIP_ASYNCAPI_OUTPUT is set, but the app maps no AsyncAPI document: call app\.MapGripAsyncApi\(\) after the app\.MapGripHandler<T>\(path\) calls in Program\.cs \(docs\/asyncapi\.md\)\. \[.*PubSub\.csproj\]$/);
+  });
+
+  test("an app that fails at start-up fails the build with its exit code, environment and output", async () => {
+    // In Production samples/PubSub refuses to start without PubSub:TokenKey (an unhandled exception).
+    const { code, output } = await build("-p:GripAsyncApiEnvironment=Production");
+    assert.notEqual(code, 0, output);
+    assert.match(output, /error : PubSub exited with code \d+ before writing its AsyncAPI document to .*pubsub\.asyncapi\.json \(GripAsyncApiDocument; it started in the Production environment, GripAsyncApiEnvironment\)\. Its output: .*Set PubSub:TokenKey/);
+  });
+
+  test("an app that takes longer than GripAsyncApiTimeout is stopped and fails the build", async () => {
+    const { code, output } = await build("-p:GripAsyncApiTimeout=1");
+    assert.notEqual(code, 0, output);
+    assert.match(output, /error : PubSub did not write its AsyncAPI document within 1 ms \(GripAsyncApiDocument\): does Program\.cs call builder\.Services\.AddGrip/);
   });
 });
