@@ -10,7 +10,7 @@
 // Directory.Packages.props and global.json apply) against the repository's already built Grip
 // projects (BuildProjectReferences=false): three builds of one small project, about a minute.
 import assert from "node:assert/strict";
-import { cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { documents, generateInto, repoRoot, run, strictFlags, tsc } from "./support.mjs";
@@ -54,6 +54,7 @@ before(async () => {
 
 after(async () => {
   await rm(root, { recursive: true, force: true });
+  await rmdir(path.dirname(root)).catch(() => {}); // artifacts/build-chain, unless another run is using it
 });
 
 describe("C# message type -> dotnet build -> AsyncAPI document -> generated client -> tsc", () => {
