@@ -1,6 +1,7 @@
 // Token-authenticated pub/sub (the Netlify + Ably pattern) on a GRIP proxy, in C#.
 //
 //   GET  /                               a page: get a token, connect, subscribe, publish; an SSE panel
+//   GET  /client/{file}.js               the page's typed client, generated from the AsyncAPI document
 //   GET  /api/token?clientId=<id>        {"token":"<jwt>","expires":"<ISO 8601>"} (optional &channels=a,b:*)
 //   POST /api/realtime?token=<jwt>       WebSocket-over-HTTP: {"action":"subscribe"|"unsubscribe"|"publish",...}
 //   GET  /api/stream/{channel}?token=    Server-Sent Events held by the proxy (GRIP HTTP streaming)
@@ -24,6 +25,7 @@ var app = builder.Build();
 _ = app.Services.GetRequiredService<PubSubTokens>();
 
 app.MapGet("/", PubSubPage.HandleAsync);
+app.MapGet("/client/{file}", PubSubPage.HandleClientAsync);
 
 app.MapGet("/api/token", (string? clientId, string? channels, PubSubTokens tokens) =>
 {

@@ -9,11 +9,24 @@ namespace Microsoft.AspNetCore.Builder;
 public static class GripAsyncApiEndpointRouteBuilderExtensions
 {
     /// <summary>
+    /// The environment variable (or configuration key) that starts the app in "write the AsyncAPI
+    /// document and exit" mode: <c>GRIP_ASYNCAPI_OUTPUT=&lt;path&gt;</c>. Then <c>AddGrip</c> replaces the
+    /// server, so no port is bound and no request is served; when the host starts (every endpoint is
+    /// mapped by then) the document <see cref="MapGripAsyncApi"/> serves is written to the path
+    /// (atomically, the same bytes) and the app stops with exit code 0, or with 1 and a line
+    /// <c>grip-asyncapi: error: …</c> on standard error. The <c>GripAsyncApiDocument</c> MSBuild
+    /// property of the Grip.Hosting package runs the built app this way after every build
+    /// (docs/asyncapi.md#producing-and-serving-it).
+    /// </summary>
+    public const string OutputEnvironmentVariable = "GRIP_ASYNCAPI_OUTPUT";
+
+    /// <summary>
     /// Maps <c>GET <paramref name="pattern"/></c> to the app's AsyncAPI 3.0 document: one channel per
     /// <c>MapGripHandler&lt;T&gt;(path)</c> endpoint, the GRIP channels declared with
     /// <see cref="Grip.GripPublishesAttribute"/>, and JSON Schemas from the handlers' JSON contexts. Built
     /// once, at the first request, from the endpoints mapped by then; no reflection, so a Native AOT app
-    /// serves it too.
+    /// serves it too. With <see cref="OutputEnvironmentVariable"/> set, the app writes this document to a
+    /// file instead of serving anything.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The path, by default <c>/asyncapi.json</c>.</param>
@@ -22,12 +35,12 @@ public static class GripAsyncApiEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        var document = new Lazy<byte[]>(() => BuildDocument(endpoints), LazyThreadSafetyMode.ExecutionAndPublication);
+        var document = new GripAsyncApiEndpointMetadata(endpoints, pattern);
         return endpoints.MapGet(pattern, (HttpContext context) =>
         {
             context.Response.ContentType = "application/json";
-            return context.Response.Body.WriteAsync(document.Value, context.RequestAborted).AsTask();
-        }).WithDisplayName("GRIP AsyncAPI document");
+            return context.Response.Body.WriteAsync(document.Document, context.RequestAborted).AsTask();
+        }).WithDisplayName("GRIP AsyncAPI document").WithMetadata(document);
     }
 
     /// <summary>The document of the <c>MapGripHandler</c> endpoints of <paramref name="endpoints"/>.</summary>
@@ -36,6 +49,18 @@ public static class GripAsyncApiEndpointRouteBuilderExtensions
     public static byte[] BuildDocument(IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var handlers = Handlers(endpoints);
+        var assembly = Assembly.GetEntryAssembly() ?? handlers.FirstOrDefault()?.Contract.HandlerType.Assembly;
+        string title = assembly?.GetName().Name ?? "GripHandlers app";
+        string version = assembly?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { Length: > 0 } informational
+            ? informational.Split('+')[0]
+            : "1.0.0";
+        return GripAsyncApiDocument.Build(title, version, handlers);
+    }
+
+    /// <summary>The <c>MapGripHandler</c> endpoints of <paramref name="endpoints"/>, as the document lists them.</summary>
+    internal static List<GripAsyncApiHandler> Handlers(IEndpointRouteBuilder endpoints)
+    {
         var handlers = new List<GripAsyncApiHandler>();
         foreach (var endpoint in endpoints.DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
@@ -49,11 +74,6 @@ public static class GripAsyncApiEndpointRouteBuilderExtensions
             handlers.Add(new GripAsyncApiHandler(endpoint.RoutePattern.RawText ?? "/", contract));
         }
 
-        var assembly = Assembly.GetEntryAssembly() ?? handlers.FirstOrDefault()?.Contract.HandlerType.Assembly;
-        string title = assembly?.GetName().Name ?? "GripHandlers app";
-        string version = assembly?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { Length: > 0 } informational
-            ? informational.Split('+')[0]
-            : "1.0.0";
-        return GripAsyncApiDocument.Build(title, version, handlers);
+        return handlers;
     }
 }

@@ -1,9 +1,12 @@
 using Grip;
+using Grip.AsyncApi;
 using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
 using Grip.Hosting.Publishing.ZeroMq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +19,10 @@ public static class GripServiceCollectionExtensions
     /// <summary>
     /// Adds GripHandlers: options bound from <c>GRIP_URL</c>, <c>GRIP_VERIFY_KEY</c> and the <c>Grip</c>
     /// section of <paramref name="configuration"/> (validated at start-up), Grip-Sig verification, the
-    /// <see cref="IGripPublisher"/> with its resilient HTTP client, and the <c>Grip</c> meter.
+    /// <see cref="IGripPublisher"/> with its resilient HTTP client, and the <c>Grip</c> meter. With
+    /// <c>GRIP_ASYNCAPI_OUTPUT</c> set (configuration key or environment variable) the app only writes its
+    /// AsyncAPI document and exits, binding no port
+    /// (<see cref="Microsoft.AspNetCore.Builder.GripAsyncApiEndpointRouteBuilderExtensions.OutputEnvironmentVariable"/>).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root (environment variables included).</param>
@@ -37,20 +43,24 @@ public static class GripServiceCollectionExtensions
                     : throw new InvalidOperationException($"Grip:DevelopmentProxy:Enabled must be true or false, not '{enabled}'.");
             }
         });
-        return services.AddGripCore(configure);
+        return services.AddGripCore(configure, configuration[GripAsyncApiEndpointRouteBuilderExtensions.OutputEnvironmentVariable]
+            ?? Environment.GetEnvironmentVariable(GripAsyncApiEndpointRouteBuilderExtensions.OutputEnvironmentVariable));
     }
 
-    /// <summary>Adds GripHandlers configured in code only (no configuration binding).</summary>
+    /// <summary>
+    /// Adds GripHandlers configured in code only (no configuration binding; the
+    /// <c>GRIP_ASYNCAPI_OUTPUT</c> environment variable still selects the write-the-document mode).
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     public static IServiceCollection AddGrip(this IServiceCollection services, Action<GripOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        return services.AddGripCore(configure);
+        return services.AddGripCore(configure, Environment.GetEnvironmentVariable(GripAsyncApiEndpointRouteBuilderExtensions.OutputEnvironmentVariable));
     }
 
-    private static IServiceCollection AddGripCore(this IServiceCollection services, Action<GripOptions>? configure)
+    private static IServiceCollection AddGripCore(this IServiceCollection services, Action<GripOptions>? configure, string? asyncApiOutput)
     {
         var builder = services.AddOptions<GripOptions>();
         if (configure is not null)
@@ -73,8 +83,22 @@ public static class GripServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GripPublisher>>(),
             sp.GetRequiredService<ZeroMqSockets>()));
 
-        // Binds the ZeroMQ PUB sockets (if any) at start, so a bad address or a port in use stops start-up.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ZeroMqSocketsStartup>());
+        if (!string.IsNullOrWhiteSpace(asyncApiOutput))
+        {
+            // "Write the AsyncAPI document and exit" (GRIP_ASYNCAPI_OUTPUT, set by the GripAsyncApiDocument
+            // MSBuild property): a server that binds nothing writes the document once the pipeline is
+            // built and stops the app. Nothing is served, so no ZeroMQ socket is bound either.
+            services.RemoveAll<IServer>();
+            services.AddSingleton<IServer>(sp => new GripAsyncApiWriterServer(
+                asyncApiOutput,
+                sp,
+                sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
+        }
+        else
+        {
+            // Binds the ZeroMQ PUB sockets (if any) at start, so a bad address or a port in use stops start-up.
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ZeroMqSocketsStartup>());
+        }
 
         // The development proxy (docs/development-proxy.md) is registered always and runs only when
         // GripDevelopmentProxyState says so; then publishes go to its in-memory hub unless a real

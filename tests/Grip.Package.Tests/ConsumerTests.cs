@@ -112,6 +112,68 @@ public sealed partial class ConsumerTests(PackagesFixture packages, ITestOutputH
         Assert.Contains("| GRIP0003 |", File.ReadAllText(Path.Combine(packages.Work.Path, "packages", "grip.abstractions", packages.Feed.Version, "README.md")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_web_app_referencing_Grip_Hosting_writes_its_AsyncAPI_document_when_built_with_GripAsyncApiDocument()
+    {
+        // The package's buildTransitive/Grip.Hosting.targets, as `dotnet add package Grip.Hosting` gives it:
+        // GripAsyncApiDocument=true writes bin/.../<AssemblyName>.asyncapi.json after the build.
+        string app = Path.Combine(packages.Work.Path, "webapp");
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "WebApp.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <GripAsyncApiDocument>true</GripAsyncApiDocument>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Grip.Hosting" Version="$(GripVersion)" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using WebApp;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddGrip(builder.Configuration);
+            var app = builder.Build();
+            app.MapGripHandler<EchoHandler>("/api/echo");
+            app.MapGripAsyncApi();
+            app.Run();
+            """);
+        File.WriteAllText(Path.Combine(app, "EchoHandler.cs"), """
+            using Grip;
+
+            namespace WebApp;
+
+            public sealed partial class EchoHandler
+            {
+                [OnMessage]
+                public static string Text(string text) => text;
+            }
+            """);
+        File.WriteAllText(Path.Combine(app, "nuget.config"), packages.Feed.NuGetConfig());
+        Dotnet.IsolateFromParentBuildFiles(app);
+        string log = await Dotnet.RunAsync(
+            "dotnet",
+            ["build", "-c", "Release", "-p:GripVersion=" + packages.Feed.Version, "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            app,
+            CommandTimeout,
+            Dotnet.IsolatedPackages(packages.Work.Path),
+            expectFailure: false);
+        output.WriteLine(log);
+
+        string document = Path.Combine(app, "bin", "Release", "net10.0", "WebApp.asyncapi.json");
+        Assert.True(File.Exists(document), "no document at " + document + ":\n" + log);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(document));
+        Assert.Equal("3.0.0", json.RootElement.GetProperty("asyncapi").GetString());
+        Assert.Equal("WebApp", json.RootElement.GetProperty("info").GetProperty("title").GetString());
+        Assert.Equal("/api/echo", json.RootElement.GetProperty("channels").GetProperty("echo").GetProperty("address").GetString());
+        Assert.DoesNotMatch(WarningLine(), log);
+    }
+
     /// <summary>A copy of tests/PackageConsumer (no bin/obj) next to the feed, with its nuget.config.</summary>
     private string CopyConsumer(string name)
     {

@@ -79,6 +79,15 @@ public sealed class PackageContentTests(PackagesFixture packages)
     }
 
     [Fact]
+    public void Grip_Hosting_carries_the_AsyncAPI_build_target_the_samples_import()
+    {
+        using var zip = ZipFile.OpenRead(packages.Feed.Package("Grip.Hosting"));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(PackageFeed.RepositoryRoot(), "src", "Grip.Hosting", "buildTransitive", "Grip.Hosting.targets")),
+            Read(zip, "buildTransitive/Grip.Hosting.targets"));
+    }
+
+    [Fact]
     public void Symbol_packages_hold_matching_deterministic_pdbs_with_embedded_sources_and_no_source_link()
     {
         foreach (string id in Libraries)

@@ -1,15 +1,18 @@
 // The generated PubSub client, compiled to ES modules, runs in headless Chromium (Debian's
 // /usr/bin/chromium driven by playwright-core) against samples/PubSub behind the development proxy:
-// the browser's own WebSocket, no polyfill, the page's origin as the default URL.
+// the browser's own WebSocket, no polyfill, the page's origin as the default URL. Then the sample's
+// own page (samples/PubSub/Pages/index.html, which imports the checked-in generated client from
+// /client/*.js) is driven like a user would, behind the development proxy and behind a real Pushpin 1.36.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import { hasCommand, importClient, startPubSub } from "./support.mjs";
+import { after, before, describe, test } from "node:test";
+import { freePort, hasCommand, importClient, startPubSub, startPushpin } from "./support.mjs";
 
 const chromium = "/usr/bin/chromium";
 const skip = !(await hasCommand("chromium")) && "chromium is not installed (apt-get install -y chromium)";
+const noPushpin = !(await hasCommand("pushpin")) && "pushpin is not installed";
 
 let app;
 let server;
@@ -102,4 +105,108 @@ test("the generated client subscribes, publishes and receives the typed channel 
   assert.equal(result.errorCode, "malformed-json");
   assert.deepEqual(result.close, { code: 1003, kind: "unsupportedMessage", isCloseError: true, willReconnect: true });
   assert.equal(result.reconnected, true);
+});
+
+/** Waits until the last item of the list `#<list>` (of class `cls`, if given) has `text` (a string: equal; a RegExp: matches). */
+function lastItem(page, list, text, cls) {
+  const pattern = text instanceof RegExp ? { source: text.source } : { exact: text };
+  return page.waitForFunction(
+    ({ list, pattern, cls }) => {
+      const items = document.querySelectorAll(`#${list} li${cls ? "." + cls : ""}`);
+      const last = items[items.length - 1]?.textContent;
+      return last !== undefined && (pattern.exact !== undefined ? last === pattern.exact : new RegExp(pattern.source).test(last));
+    },
+    { list, pattern, cls },
+    { timeout: 15000 },
+  );
+}
+
+const textOf = (page, id) => page.evaluate((id) => document.getElementById(id).textContent, id);
+
+/**
+ * Two users on the sample's page at `base`: token, connect, subscribe, publish (both see it), a typed
+ * error for a bad channel, a refused token; with `sse`, the publish also reaches the SSE panel (needs a
+ * real proxy: the development proxy does not hold HTTP streams).
+ */
+async function drivePage(base, { sse }) {
+  const errors = [];
+  const modules = new Map();
+  const open = async (clientId) => {
+    const page = await browser.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("response", (r) => {
+      const { pathname } = new URL(r.url());
+      if (pathname.startsWith("/client/")) modules.set(pathname, r.status());
+    });
+    await page.goto(`${base}/`);
+    await page.fill("#clientId", clientId);
+    await page.click("#connect");
+    await page.waitForFunction(() => document.getElementById("status").textContent === "connected", null, { timeout: 15000 });
+    await page.fill("#channel", "page-news");
+    await page.click("#subscribe");
+    await lastItem(page, "messages", "subscribed page-news");
+    return page;
+  };
+
+  const alice = await open("alice");
+  const bob = await open("bob");
+  // The page loaded the generated client's modules from the app (through the proxy).
+  assert.deepEqual([...modules].sort(), [["/client/client.js", 200], ["/client/grip-runtime.js", 200], ["/client/index.js", 200], ["/client/models.js", 200]]);
+
+  if (sse) {
+    await bob.fill("#sseChannel", "page-news");
+    await bob.click("#listen");
+    await bob.waitForFunction(() => document.getElementById("sseStatus").textContent === "listening", null, { timeout: 15000 });
+  }
+
+  await alice.fill("#name", "greeting");
+  await alice.fill("#data", '{"text":"hello from alice"}');
+  await alice.click("#publish");
+  const shown = 'page-news greeting from alice: {"text":"hello from alice"}';
+  await lastItem(alice, "messages", shown);
+  await lastItem(bob, "messages", shown);
+  if (sse) {
+    await lastItem(bob, "events", shown);
+  }
+
+  // The typed ErrorMessage reply, shown as an error; the connection stays open.
+  await alice.fill("#channel", "bad channel!");
+  await alice.click("#subscribe");
+  await lastItem(alice, "messages", /^error invalid-channel: /, "err");
+  assert.equal(await textOf(alice, "status"), "connected");
+
+  // Unsubscribe: bob no longer gets page-news.
+  await bob.click("#unsubscribe");
+  await lastItem(bob, "messages", "unsubscribed page-news");
+
+  // A refused token (no client id) is shown, and no connection is attempted.
+  const carol = await browser.newPage();
+  carol.on("pageerror", (e) => errors.push(e.message));
+  await carol.goto(`${base}/`);
+  await carol.fill("#clientId", "");
+  await carol.click("#connect");
+  await lastItem(carol, "messages", /^token refused: clientId is required/, "err");
+  assert.equal(await textOf(carol, "status"), "disconnected");
+
+  await Promise.all([alice.close(), bob.close(), carol.close()]);
+  assert.deepEqual(errors, []);
+}
+
+describe("the sample's page with its generated client", { skip }, () => {
+  test("behind the development proxy", async () => {
+    await drivePage(app.origin, { sse: false });
+  });
+
+  test("behind a real Pushpin 1.36", { skip: noPushpin }, async () => {
+    const originPort = await freePort();
+    const pushpin = await startPushpin({ originPort });
+    let origin;
+    try {
+      origin = await startPubSub({ port: originPort, gripUrl: pushpin.gripUrl, tokenKey: Buffer.alloc(32, 9).toString("base64") });
+      await drivePage(pushpin.httpBase, { sse: true });
+    } finally {
+      await origin?.stop();
+      await pushpin.stop();
+    }
+  });
 });
