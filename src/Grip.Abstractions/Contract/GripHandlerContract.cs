@@ -78,4 +78,10 @@ public sealed class GripHandlerContract
 
     /// <summary>The XML docs of the JSON types the messages reach.</summary>
     public IReadOnlyList<GripTypeDocs> Types { get; }
+
+    /// <summary>
+    /// The app's own close codes, its <see cref="GripCloseCodeAttribute"/> declarations in source
+    /// order; empty when it declares none.
+    /// </summary>
+    public IReadOnlyList<GripCloseCodeContract> CloseCodes { get; init; } = [];
 }
