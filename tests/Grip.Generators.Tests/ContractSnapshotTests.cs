@@ -122,6 +122,32 @@ public sealed class ContractSnapshotTests
     }
 
     [Fact]
+    public void Close_codes_from_every_partial_part_in_source_order()
+    {
+        const string first = """
+            using Grip;
+            namespace Demo;
+
+            [GripCloseCode(4001, "banned", Description = "The user was \"banned\".", Reconnect = false)]
+            [GripCloseCode(4000, "tokenExpired", Reason = "Token expired")]
+            public sealed partial class GuardedHandler
+            {
+                [OnMessage]
+                public static void Message(string text) { }
+            }
+            """;
+        const string second = """
+            using Grip;
+            namespace Demo;
+
+            [GripCloseCode(4100, "roomFull", Reason = "Full", Description = "The room has no seat left.", Reconnect = true)]
+            [GripCloseCode(4100, "duplicate")]
+            public sealed partial class GuardedHandler;
+            """;
+        VerifyContract("ContractCloseCodes", "Grip.Demo.GuardedHandler.Contract.g.cs", first, second);
+    }
+
+    [Fact]
     public void A_handler_typeof_cannot_reach_gets_no_contract()
     {
         const string source = """
@@ -157,9 +183,10 @@ public sealed class ContractSnapshotTests
         Assert.DoesNotContain(result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(GripHandlerGenerator)).GeneratedSources, s => s.HintName.EndsWith(".Contract.g.cs", StringComparison.Ordinal));
     }
 
-    private static void VerifyContract(string scenario, string hintName, string source, [System.Runtime.CompilerServices.CallerFilePath] string callerPath = "")
+    private static void VerifyContract(string scenario, string hintName, string source, string? secondSource = null, [System.Runtime.CompilerServices.CallerFilePath] string callerPath = "")
     {
-        var (result, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));
+        var compilation = secondSource is null ? GeneratorHarness.CreateCompilation(source) : GeneratorHarness.CreateCompilation(source, secondSource);
+        var (result, output, _) = GeneratorHarness.Run(compilation);
         var file = result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(GripHandlerGenerator)).GeneratedSources.Single(s => s.HintName == hintName);
         string actual = GeneratorHarness.Scrub(file.SourceText.ToString());
         string path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", scenario, hintName + ".txt");

@@ -133,6 +133,12 @@ internal static class DiagnosticDescriptors
         "[GripPublishes] on '{0}' is invalid: {1}",
         "[GripPublishes(typeof(T), Channel = \"ps:{channel}\")] declares what a handler's connections receive through publishes, for the AsyncAPI document and the typed client. T is string (text), byte[] (binary) or a JSON type listed with [JsonSerializable] on the handler's [GripJsonContext]; Channel is a GRIP channel name with {name} for variable parts.");
 
+    public static readonly DiagnosticDescriptor InvalidCloseCodeDeclaration = Error(
+        DiagnosticIds.GRIP0019_InvalidCloseCodeDeclaration,
+        "Invalid [GripCloseCode] declaration",
+        "[GripCloseCode] on '{0}' is invalid: {1}",
+        "[GripCloseCode(4001, \"banned\")] declares one of the app's own close codes for the AsyncAPI document and the typed client. The code is in 4000-4999, the code and the name are unique on the class, the name is a camelCase identifier (a lowercase ASCII letter, then ASCII letters and digits), and Reason is at most 123 UTF-8 bytes.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         DiagnosticIds.GRIP0099_InternalError,
         "GripHandlers generator failed",

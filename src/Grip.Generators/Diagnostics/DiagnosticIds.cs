@@ -24,5 +24,6 @@ internal static class DiagnosticIds
     public const string GRIP0016_JsonTypeAsService = "GRIP0016";
     public const string GRIP0017_JsonContextDefaultOptions = "GRIP0017";
     public const string GRIP0018_InvalidPublishes = "GRIP0018";
+    public const string GRIP0019_InvalidCloseCodeDeclaration = "GRIP0019";
     public const string GRIP0099_InternalError = "GRIP0099";
 }

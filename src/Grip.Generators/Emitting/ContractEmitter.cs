@@ -43,7 +43,7 @@ internal static class ContractEmitter
         text.Append("            types: ");
         if (model.Types.IsEmpty)
         {
-            text.Append($"global::System.Array.Empty<{Ns}GripTypeDocs>()));\n");
+            text.Append($"global::System.Array.Empty<{Ns}GripTypeDocs>())");
         }
         else
         {
@@ -66,8 +66,22 @@ internal static class ContractEmitter
                 text.Append("                }),\n");
             }
 
-            text.Append("            }));\n");
+            text.Append("            })");
         }
+
+        // Only a class that declares codes sets CloseCodes, so the others' output is unchanged.
+        if (!model.CloseCodes.IsEmpty)
+        {
+            text.Append($"\n            {{\n                CloseCodes = new {Ns}GripCloseCodeContract[]\n                {{\n");
+            foreach (var code in model.CloseCodes)
+            {
+                text.Append($"                    new({code.Code}, {Literal(code.Name)}, {Literal(code.Reason)}, {Literal(code.Description)}, {(code.Reconnect ? "true" : "false")}),\n");
+            }
+
+            text.Append("                },\n            }");
+        }
+
+        text.Append(");\n");
 
         text.Append("    }\n}\n");
         return text.ToString();

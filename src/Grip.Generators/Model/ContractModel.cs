@@ -25,6 +25,9 @@ internal sealed record RouteContractModel(string Method, string? Description, st
 /// <summary>One [GripPublishes] declaration in the contract.</summary>
 internal sealed record PublishContractModel(string Channel, PayloadModel Message);
 
+/// <summary>One valid <c>[GripCloseCode]</c> declaration: the app's own close code.</summary>
+internal sealed record CloseCodeModel(int Code, string Name, string? Reason, string? Description, bool Reconnect);
+
 /// <summary>The XML docs of a property or field: C# name, [JsonPropertyName] name, text.</summary>
 internal sealed record MemberDocsModel(string Name, string? JsonName, string? Description);
 
@@ -47,4 +50,5 @@ internal sealed record ContractModel(
     EquatableArray<PayloadModel> Sends,
     EquatableArray<PublishContractModel> Publishes,
     EquatableArray<string> QueryNames,
-    EquatableArray<TypeDocsModel> Types);
+    EquatableArray<TypeDocsModel> Types,
+    EquatableArray<CloseCodeModel> CloseCodes);

@@ -11,7 +11,7 @@ namespace Grip.Generators.Parsing;
 /// <summary>
 /// The <see cref="ContractModel"/> of a handler class (docs/asyncapi.md): its routes from the same
 /// <see cref="HandlerParser"/> the dispatch code uses, the <c>SendJson</c> calls and constant
-/// <c>GetQueryValue</c> names in its source, its <c>[GripPublishes]</c>, and the XML docs of the JSON
+/// <c>GetQueryValue</c> names in its source, its <c>[GripPublishes]</c> and <c>[GripCloseCode]</c>, and the XML docs of the JSON
 /// types its messages reach.
 /// </summary>
 internal static class ContractParser
@@ -87,7 +87,8 @@ internal static class ContractParser
             sends.ToEquatableArray(),
             publishes.ToEquatableArray(),
             queryNames.ToEquatableArray(),
-            docs.ToEquatableArray());
+            docs.ToEquatableArray(),
+            CloseCodeParser.Parse(type, known, new List<Diagnostic>()).ToEquatableArray());
     }
 
     private static PayloadModel MessagePayload(MethodModel method, HandlerModel model) => method.MessageKind switch

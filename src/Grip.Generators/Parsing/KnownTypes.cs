@@ -49,6 +49,7 @@ internal sealed class KnownTypes
         ClaimsPrincipal = compilation.GetTypeByMetadataName("System.Security.Claims.ClaimsPrincipal");
         Logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");
         Publishes = compilation.GetTypeByMetadataName(PublishesParser.AttributeName);
+        CloseCode = compilation.GetTypeByMetadataName(CloseCodeParser.AttributeName);
     }
 
     /// <summary>Grip.Hosting's accessor of a connection's HttpContext, which generated code calls.</summary>
@@ -96,6 +97,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? Logger { get; }
     /// <summary><c>Grip.GripPublishesAttribute</c>, or null with an older Grip.Abstractions.</summary>
     public INamedTypeSymbol? Publishes { get; }
+
+    /// <summary><c>Grip.GripCloseCodeAttribute</c>, or null with an older Grip.Abstractions.</summary>
+    public INamedTypeSymbol? CloseCode { get; }
 
     /// <summary>
     /// Resolves the types, or returns null when Grip.Abstractions is not referenced.
