@@ -374,6 +374,27 @@ public static class GripAsyncApiDocument
             }
 
             Append(closeCodes, CloseCode(1011, "handlerFault", "Internal server error", Fault));
+            foreach (var code in AppCloseCodes(contract))
+            {
+                var entry = new JsonObject { ["code"] = code.Code, ["name"] = code.Name };
+                if (code.Reason is not null)
+                {
+                    entry["reason"] = code.Reason;
+                }
+
+                if (code.Description is not null)
+                {
+                    entry["description"] = code.Description;
+                }
+
+                if (!code.Reconnect)
+                {
+                    entry["reconnect"] = false;
+                }
+
+                Append(closeCodes, entry);
+            }
+
             channel["x-grip-handler"] = new JsonObject
             {
                 ["type"] = contract.FullName,
@@ -511,6 +532,33 @@ public static class GripAsyncApiDocument
 
         private static JsonSerializerContext Context(GripHandlerContract contract) =>
             contract.JsonContext ?? throw new NotSupportedException($"'{contract.FullName}' uses JSON types but names no [GripJsonContext].");
+
+        // The app's [GripCloseCode] declarations, ascending by code. The generator leaves out what
+        // GRIP0019 reports; a contract built by hand gets the same checks here.
+        private static IEnumerable<GripCloseCodeContract> AppCloseCodes(GripHandlerContract contract)
+        {
+            var codes = new HashSet<int>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var code in contract.CloseCodes)
+            {
+                if (code.Code is < 4000 or > 4999)
+                {
+                    throw new InvalidOperationException($"'{contract.FullName}' declares the close code {code.Code}; an app's own codes are 4000-4999.");
+                }
+
+                if (string.IsNullOrEmpty(code.Name) || !char.IsAsciiLetterLower(code.Name[0]) || !code.Name.All(char.IsAsciiLetterOrDigit))
+                {
+                    throw new InvalidOperationException($"'{contract.FullName}' declares the close code {code.Code} with the name \"{code.Name}\", which is not a camelCase identifier.");
+                }
+
+                if (!codes.Add(code.Code) || !names.Add(code.Name))
+                {
+                    throw new InvalidOperationException($"'{contract.FullName}' declares the close code {code.Code} (\"{code.Name}\") twice: codes and names are unique on a handler.");
+                }
+            }
+
+            return contract.CloseCodes.OrderBy(c => c.Code);
+        }
 
         private static JsonObject CloseCode(int code, string name, string reason, string description) => new()
         {
