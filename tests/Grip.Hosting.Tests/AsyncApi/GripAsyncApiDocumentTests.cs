@@ -177,6 +177,35 @@ public sealed class GripAsyncApiDocumentTests
     }
 
     [Fact]
+    public void App_close_codes_follow_the_framework_ones_ascending_with_the_documented_fields()
+    {
+        var root = Build(WithCodes(
+            new(4100, "roomFull", "Full", "The room has no seat left.", true),
+            new(4001, "banned", null, "The user was banned.", false),
+            new(4000, "tokenExpired", "Token expired", null, true)));
+        var codes = (JsonArray)root["channels"]!["h"]!["x-grip-handler"]!["closeCodes"]!;
+        Assert.Equal([1003, 1007, 1011, 4000, 4001, 4100], Codes(root));
+        Assert.Equal("""{"code":4000,"name":"tokenExpired","reason":"Token expired"}""", codes[3]!.ToJsonString());
+        Assert.Equal("""{"code":4001,"name":"banned","description":"The user was banned.","reconnect":false}""", codes[4]!.ToJsonString());
+        Assert.Equal("""{"code":4100,"name":"roomFull","reason":"Full","description":"The room has no seat left."}""", codes[5]!.ToJsonString());
+
+        // Without declarations the list is the framework's, as before.
+        Assert.Equal([1003, 1007, 1011], Codes(Build(WithCodes())));
+    }
+
+    [Theory]
+    [InlineData(3999, "banned", 4001, "kicked", "4000-4999")]
+    [InlineData(4001, "Banned", 4002, "kicked", "camelCase")]
+    [InlineData(4001, "banned", 4001, "kicked", "twice")]
+    [InlineData(4001, "banned", 4002, "banned", "twice")]
+    public void A_hand_built_contract_with_an_invalid_close_code_is_refused(int code, string name, int otherCode, string otherName, string expected)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(WithCodes(new(otherCode, otherName, null, null, true), new(code, name, null, null, true))));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("T.H", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_follow_the_conventions()
     {
         Assert.Equal("chatSend", GripAsyncApiDocument.Ident("chat.send"));
@@ -227,6 +256,12 @@ public sealed class GripAsyncApiDocumentTests
         new(typeof(H), "T.H", null, DocumentTestJson.Default, "type", routes ?? [], sends ?? [], publishes ?? [], [], [
             new GripTypeDocs(typeof(TwoWay), null, [new("Name", "name", "Required name."), new("Note", "note", "Omitted when null.")]),
         ]);
+
+    private static GripHandlerContract WithCodes(params GripCloseCodeContract[] codes) =>
+        new(typeof(H), "T.H", null, DocumentTestJson.Default, "type", [new("Put", null, "put", Json<Strict>(), null)], [], [], [], [])
+        {
+            CloseCodes = codes,
+        };
 
     private static JsonNode Build(GripHandlerContract contract) =>
         JsonNode.Parse(GripAsyncApiDocument.Build("T", "1", [new("/h", contract)]))!;
