@@ -245,9 +245,7 @@ internal sealed class GripJwsToken
             }
             else
             {
-                string name = reader.GetString()!;
-                reader.Read();
-                SkipValue(ref reader);
+                SkipMember(ref reader);
             }
         }
 
@@ -311,13 +309,22 @@ internal sealed class GripJwsToken
             }
             else
             {
-                string name = reader.GetString()!;
-                reader.Read();
-                SkipValue(ref reader);
+                SkipMember(ref reader);
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Skips a member this reader does not use. Its name is still decoded: a name that is not valid
+    /// UTF-8 makes the token unreadable (InvalidOperationException), as it did under IdentityModel.
+    /// </summary>
+    private static void SkipMember(ref Utf8JsonReader reader)
+    {
+        _ = reader.GetString();
+        reader.Read();
+        SkipValue(ref reader);
     }
 
     /// <summary>Moves to the member's value, reads it as a string or null, and moves past it.</summary>
