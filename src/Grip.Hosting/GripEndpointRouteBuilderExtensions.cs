@@ -31,7 +31,13 @@ public static class GripEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var runtime = services.GetService<GripRuntime>()
             ?? throw new InvalidOperationException("Call services.AddGrip(...) before MapGripHandler.");
-        runtime.EnsureCanServeHandlers();
+        if (services.GetService<Grip.AsyncApi.GripAsyncApiWriteMode>() is null)
+        {
+            // Writing the AsyncAPI document serves nothing, so it needs no verify key (a build in
+            // Development without GRIP_URL relies on this when the development proxy is left out).
+            runtime.EnsureCanServeHandlers();
+        }
+
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Grip.Hosting.GripEndpoint");
 
         // What the configuration is, once per app however many handlers are mapped.

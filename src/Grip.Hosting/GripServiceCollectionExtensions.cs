@@ -88,6 +88,7 @@ public static class GripServiceCollectionExtensions
             // "Write the AsyncAPI document and exit" (GRIP_ASYNCAPI_OUTPUT, set by the GripAsyncApiDocument
             // MSBuild property): a server that binds nothing writes the document once the pipeline is
             // built and stops the app. Nothing is served, so no ZeroMQ socket is bound either.
+            services.AddSingleton<GripAsyncApiWriteMode>();
             services.RemoveAll<IServer>();
             services.AddSingleton<IServer>(sp => new GripAsyncApiWriterServer(
                 asyncApiOutput,
@@ -106,8 +107,9 @@ public static class GripServiceCollectionExtensions
         services.AddGripDevelopmentProxy();
         services.TryAddSingleton<IGripPublisher>(static sp =>
         {
-            var state = sp.GetRequiredService<GripDevelopmentProxyState>();
-            return state.IsActive && !sp.GetRequiredService<GripRuntime>().HasPublishTargets
+            return GripFeatureSwitches.IsDevelopmentProxySupported
+                && sp.GetRequiredService<GripDevelopmentProxyState>().IsActive
+                && !sp.GetRequiredService<GripRuntime>().HasPublishTargets
                 ? sp.GetRequiredService<GripDevelopmentProxy>().Publisher
                 : sp.GetRequiredService<GripPublisher>();
         });

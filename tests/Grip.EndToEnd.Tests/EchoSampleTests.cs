@@ -57,3 +57,41 @@ public sealed class EchoSampleAotTests(EchoAotFixture fixture) : IClassFixture<E
     [AotFact]
     public Task A_direct_post_with_a_forged_Grip_Sig_is_rejected() => SampleScenarios.ForgedGripSigIsRejectedAsync(fixture.Deployment, "/api/websocket");
 }
+
+/// <summary>
+/// The native Echo executable is published the way users publish (<c>dotnet publish</c> with
+/// PublishAot), which leaves the development proxy out (GripDevelopmentProxySupport defaults to
+/// false): asking for it fails start-up loudly, naming the MSBuild property. The JIT build keeps it
+/// (ProxyParityTests drive it).
+/// </summary>
+public sealed class EchoSampleAotFeatureSwitchTests
+{
+    [AotFact]
+    public async Task Asking_the_native_build_for_the_development_proxy_stops_start_up_naming_the_switch()
+    {
+        await SampleBinaries.EnsureAotPublishedAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
+            SampleApp.Echo,
+            SampleRuntime.Aot,
+            PushpinProcess.GetFreePort(),
+            gripUrl: null,
+            new Dictionary<string, string> { ["Grip__DevelopmentProxy__Enabled"] = "true", ["Grip__AllowUnsignedRequests"] = "true" }));
+        Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Grip:DevelopmentProxy:Enabled is true, but the GRIP development proxy is not part of this build", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<GripDevelopmentProxySupport>true</GripDevelopmentProxySupport>", error.Message, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public async Task In_Development_without_GRIP_URL_the_native_build_says_the_proxy_was_left_out()
+    {
+        await SampleBinaries.EnsureAotPublishedAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
+            SampleApp.Echo,
+            SampleRuntime.Aot,
+            PushpinProcess.GetFreePort(),
+            gripUrl: null,
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }));
+        Assert.Contains("no Grip-Sig verify key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("In Development this would start the development proxy", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -20,6 +20,7 @@ internal sealed class GripRuntime
         Targets = resolved.Targets;
         ZeroMqTargets = resolved.ZeroMqTargets;
         var verifyKeys = resolved.VerifyKeys;
+        _developmentProxyLeftOut = developmentProxy is { IsLeftOutOfBuild: true };
         if (developmentProxy is { IsActive: true })
         {
             // The development proxy signs every request like Pushpin does, with its own key.
@@ -59,6 +60,8 @@ internal sealed class GripRuntime
     /// <summary>Configured verify keys that check no <c>iss</c> (index and where they were configured), for the start-up warning.</summary>
     public IReadOnlyList<(int Index, string Source)> KeysWithoutIssuer { get; }
 
+    private readonly bool _developmentProxyLeftOut;
+
     /// <summary>Set once the start-up warnings were logged (several MapGripHandler calls log them once).</summary>
     public int StartupWarningsLogged;
 
@@ -70,7 +73,8 @@ internal sealed class GripRuntime
             throw new InvalidOperationException(
                 "GripHandlers has no Grip-Sig verify key, so it cannot tell the proxy from anyone else. " +
                 "Set GRIP_URL with iss and key (Pushpin: ?iss=pushpin&key=<sig_key>), or GRIP_VERIFY_KEY / Grip:VerifyKey, " +
-                "or for local development only set Grip:AllowUnsignedRequests=true.");
+                "or for local development only set Grip:AllowUnsignedRequests=true." +
+                (_developmentProxyLeftOut ? " (In Development this would start the development proxy, but: " + GripDevelopmentProxyState.LeftOutMessage + ")" : string.Empty));
         }
     }
 }

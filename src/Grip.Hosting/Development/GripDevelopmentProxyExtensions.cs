@@ -23,17 +23,25 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DevelopmentProxyHub>();
-        services.TryAddSingleton(static sp => new GripDevelopmentProxy(sp.GetRequiredService<DevelopmentProxyHub>()));
         services.TryAddSingleton<GripDevelopmentProxyPaths>();
         services.TryAddSingleton<GripDevelopmentProxyState>();
         services.AddOptions<Grip.Hosting.GripOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DevelopmentProxyStartupFilter>());
+        if (!Grip.Hosting.GripFeatureSwitches.IsDevelopmentProxySupported)
+        {
+            // Left out of this build (a constant under Native AOT: nothing below is compiled in). The
+            // state still decides, so an explicit Enabled = true fails start-up and the Development
+            // default is reported (warning 9032) instead of silently serving nothing.
+            return services;
+        }
+
+        services.TryAddSingleton<DevelopmentProxyHub>();
+        services.TryAddSingleton(static sp => new GripDevelopmentProxy(sp.GetRequiredService<DevelopmentProxyHub>()));
 
         // Quiet by default: HttpClientFactory's logging handlers would write 4 Information lines for
         // every WebSocket event the proxy forwards. docs/development-proxy.md ("Logging") shows how
         // to turn them back on: AddHttpClient(GripDevelopmentProxy.HttpClientName).AddDefaultLogger().
         services.AddHttpClient(GripDevelopmentProxy.HttpClientName).RemoveAllLoggers();
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DevelopmentProxyStartupFilter>());
         return services;
     }
 
@@ -41,9 +49,15 @@ public static class GripDevelopmentProxyServiceCollectionExtensions
     /// Uses the in-memory development publisher (<see cref="GripDevelopmentProxy.Publisher"/>) as
     /// <see cref="IGripPublisher"/>: publishes reach the development proxy's connections.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The development proxy is not part of this build (its feature switch is off: docs/configuration.md).</exception>
     public static IServiceCollection AddGripDevelopmentPublisher(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (!Grip.Hosting.GripFeatureSwitches.IsDevelopmentProxySupported)
+        {
+            throw new InvalidOperationException(GripDevelopmentProxyState.LeftOutMessage);
+        }
+
         services.TryAddSingleton<DevelopmentProxyHub>();
         services.TryAddSingleton(static sp => new GripDevelopmentProxy(sp.GetRequiredService<DevelopmentProxyHub>()));
         services.Replace(ServiceDescriptor.Singleton<IGripPublisher>(static sp => sp.GetRequiredService<GripDevelopmentProxy>().Publisher));

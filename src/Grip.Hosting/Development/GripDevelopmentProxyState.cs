@@ -18,16 +18,50 @@ internal sealed class GripDevelopmentProxyState(
 
     public GripDevelopmentProxyOptions Options => proxyOptions.Value;
 
+    /// <summary>
+    /// The proxy would run by default (Development environment, no proxy configured) but this build
+    /// leaves it out (<see cref="GripFeatureSwitches.IsDevelopmentProxySupported"/> is off): the app
+    /// serves only signed requests from a real proxy, and says so at start (warning 9032).
+    /// </summary>
+    public bool IsLeftOutOfBuild
+    {
+        get
+        {
+            _ = IsActive;
+            return _leftOut;
+        }
+    }
+
+    private bool _leftOut;
+
+    /// <summary>What the app says when it is told to run a development proxy this build does not contain.</summary>
+    internal static string LeftOutMessage =>
+        $"The GRIP development proxy is not part of this build: the '{GripFeatureSwitches.DevelopmentProxy}' feature switch is off " +
+        $"(Native AOT and trimmed publishing turn it off by default). Build with <{GripFeatureSwitches.DevelopmentProxyProperty}>true</{GripFeatureSwitches.DevelopmentProxyProperty}> " +
+        "to keep it, or configure GRIP_URL to use a real GRIP proxy.";
+
     private bool Decide()
     {
         if (proxyOptions.Value.Enabled is { } explicitly)
         {
+            if (explicitly && !GripFeatureSwitches.IsDevelopmentProxySupported)
+            {
+                throw new InvalidOperationException("Grip:DevelopmentProxy:Enabled is true, but " + char.ToLowerInvariant(LeftOutMessage[0]) + LeftOutMessage[1..]);
+            }
+
             return explicitly;
         }
 
         var grip = gripOptions.Value;
         bool proxyConfigured = grip.GripUrl is not null || grip.VerifyKey is not null || grip.Proxies.Count > 0 || grip.AdditionalVerifyKeys.Count > 0;
         // Without a host environment (a bare service collection) there is no Development to default to.
-        return environment is not null && environment.IsDevelopment() && !proxyConfigured;
+        bool byDefault = environment is not null && environment.IsDevelopment() && !proxyConfigured;
+        if (byDefault && !GripFeatureSwitches.IsDevelopmentProxySupported)
+        {
+            _leftOut = true;
+            return false;
+        }
+
+        return byDefault;
     }
 }

@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Grip.Hosting;
+
+/// <summary>
+/// The feature switches of Grip.Hosting (docs/configuration.md, "Feature switches"). Each is an
+/// <see cref="AppContext"/> switch that the trimmer and the Native AOT compiler treat as a constant
+/// when the app sets it with <c>Trim="true"</c> (the MSBuild properties in
+/// buildTransitive/Grip.Hosting.targets do), so the code behind a switch that is off is not
+/// compiled into the binary at all.
+/// </summary>
+internal static class GripFeatureSwitches
+{
+    /// <summary>The switch behind <see cref="IsDevelopmentProxySupported"/>; MSBuild: <c>GripDevelopmentProxySupport</c>.</summary>
+    internal const string DevelopmentProxy = "Grip.Hosting.DevelopmentProxy.IsSupported";
+
+    /// <summary>The MSBuild property that sets <see cref="DevelopmentProxy"/>.</summary>
+    internal const string DevelopmentProxyProperty = "GripDevelopmentProxySupport";
+
+    /// <summary>
+    /// Whether the development proxy (docs/development-proxy.md) is part of this build. On unless the
+    /// switch says false; Native AOT and trimmed publishing turn it off by default, because a
+    /// production binary never runs it (it would add the WebSocket server, the HTTP client that
+    /// forwards to the origin and the in-memory hub).
+    /// </summary>
+    /// <remarks>
+    /// Read each time (it is asked at registration and start-up only, never per request), so tests can
+    /// turn it off with <see cref="AppContext.SetSwitch"/>; the Native AOT compiler replaces the whole
+    /// getter with the constant the build sets.
+    /// </remarks>
+    [FeatureSwitchDefinition(DevelopmentProxy)]
+    internal static bool IsDevelopmentProxySupported =>
+        !AppContext.TryGetSwitch(DevelopmentProxy, out bool supported) || supported;
+}

@@ -1,0 +1,124 @@
+using System.Net.WebSockets;
+using Grip.Hosting;
+using Grip.Hosting.Development;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Grip.DevelopmentProxy.Tests;
+
+/// <summary>
+/// The <c>Grip.Hosting.DevelopmentProxy.IsSupported</c> feature switch off (what Native AOT and trimmed
+/// publishing set by default: docs/configuration.md, "Feature switches"). The switch is process-wide,
+/// so this collection runs alone; each test turns it off and back on.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FeatureSwitchTestGroup
+{
+    public const string Name = "feature switch (process-wide)";
+}
+
+[Collection(FeatureSwitchTestGroup.Name)]
+public sealed class FeatureSwitchTests : IDisposable
+{
+    public FeatureSwitchTests() => AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, false);
+
+    public void Dispose() => AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
+
+    private static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?> settings, FakeLogCollector? logs = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(new FakeLoggerProvider(logs));
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddGrip(builder.Configuration);
+        var app = builder.Build();
+        try
+        {
+            app.MapGripHandler<HandWrittenHandler>("/api/echo");
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
+    }
+
+    [Fact]
+    public void The_switch_reads_the_AppContext_value_each_time()
+    {
+        Assert.False(GripFeatureSwitches.IsDevelopmentProxySupported);
+        AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
+        Assert.True(GripFeatureSwitches.IsDevelopmentProxySupported);
+    }
+
+    [Fact]
+    public async Task Enabled_true_in_a_build_without_the_proxy_stops_start_up_naming_the_MSBuild_property()
+    {
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
+            StartAsync("Staging", new() { ["Grip:DevelopmentProxy:Enabled"] = "true" }));
+        Assert.Contains("Grip:DevelopmentProxy:Enabled is true", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<GripDevelopmentProxySupport>true</GripDevelopmentProxySupport>", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Grip.Hosting.DevelopmentProxy.IsSupported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Development_without_GRIP_URL_the_missing_key_error_says_the_proxy_was_left_out()
+    {
+        // Without the proxy nothing signs requests, so there is no verify key: MapGripHandler refuses,
+        // and says why the Development default did not apply.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync("Development", []));
+        Assert.Contains("no Grip-Sig verify key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("In Development this would start the development proxy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GripDevelopmentProxySupport", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Development_with_unsigned_requests_allowed_it_starts_warns_9032_and_serves_no_WebSockets()
+    {
+        var logs = new FakeLogCollector();
+        var (app, address) = await StartAsync("Development", new() { ["Grip:AllowUnsignedRequests"] = "true" }, logs);
+        await using var _ = app;
+
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 9032);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("GripDevelopmentProxySupport", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 9030);
+
+        // No proxy in front: a WebSocket handshake is not accepted, and publishes go to the real
+        // publisher (which has no proxy configured), not to an in-memory hub.
+        using var client = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(new Uri($"ws://{address.Authority}/api/echo"), CancellationToken.None));
+        Assert.Null(app.Services.GetService<GripDevelopmentProxy>());
+    }
+
+    [Fact]
+    public void AddGripDevelopmentPublisher_refuses_with_the_same_message()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddGripDevelopmentPublisher());
+        Assert.Equal(GripDevelopmentProxyState.LeftOutMessage, error.Message);
+    }
+
+    [Fact]
+    public async Task With_a_configured_proxy_nothing_changes_and_nothing_is_logged_about_the_proxy()
+    {
+        var logs = new FakeLogCollector();
+        var (app, _) = await StartAsync("Development", new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme" }, logs);
+        await using var _ = app;
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id is 9030 or 9031 or 9032);
+    }
+}
