@@ -1,4 +1,5 @@
 using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Testing.Pushpin;
 
 namespace Grip.EndToEnd.Tests;
 

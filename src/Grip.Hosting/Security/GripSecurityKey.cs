@@ -10,16 +10,16 @@ namespace Grip.Hosting.Security;
 /// </summary>
 internal sealed class GripSecurityKey
 {
-    private readonly byte[]? _secret;
+    private readonly GripHmacSha256? _hmac;
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
     private readonly HashAlgorithmName _hash;
 
-    private GripSecurityKey(string algorithm, bool hasPrivateKey, byte[]? secret, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash)
+    private GripSecurityKey(string algorithm, bool hasPrivateKey, GripHmacSha256? hmac, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash)
     {
         Algorithm = algorithm;
         HasPrivateKey = hasPrivateKey;
-        _secret = secret;
+        _hmac = hmac;
         _ecdsa = ecdsa;
         _rsa = rsa;
         _hash = hash;
@@ -40,7 +40,8 @@ internal sealed class GripSecurityKey
             throw new FormatException("An HMAC key must not be empty.");
         }
 
-        return new GripSecurityKey(GripJwsAlgorithms.HmacSha256, true, secret, null, null, HashAlgorithmName.SHA256);
+        // Managed HMAC-SHA256 (GripHmacSha256): verifying Pushpin's tokens never loads OpenSSL.
+        return new GripSecurityKey(GripJwsAlgorithms.HmacSha256, true, new GripHmacSha256(secret), null, null, HashAlgorithmName.SHA256);
     }
 
     /// <summary>An ES256/384/512 key, by its curve size.</summary>
@@ -73,15 +74,15 @@ internal sealed class GripSecurityKey
     /// </summary>
     public bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
-        if (_secret is not null)
+        if (_hmac is not null)
         {
-            if (signature.Length != HMACSHA256.HashSizeInBytes)
+            if (signature.Length != GripHmacSha256.HashSize)
             {
                 return false;
             }
 
-            Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(_secret, signingInput, expected);
+            Span<byte> expected = stackalloc byte[GripHmacSha256.HashSize];
+            _hmac.Compute(signingInput, expected);
             return CryptographicOperations.FixedTimeEquals(expected, signature);
         }
 
@@ -101,9 +102,9 @@ internal sealed class GripSecurityKey
             throw new InvalidOperationException("A public key cannot sign.");
         }
 
-        if (_secret is not null)
+        if (_hmac is not null)
         {
-            return HMACSHA256.HashData(_secret, signingInput);
+            return _hmac.Compute(signingInput);
         }
 
         if (_ecdsa is not null)
