@@ -31,4 +31,21 @@ internal static class GripFeatureSwitches
     [FeatureSwitchDefinition(DevelopmentProxy)]
     internal static bool IsDevelopmentProxySupported =>
         !AppContext.TryGetSwitch(DevelopmentProxy, out bool supported) || supported;
+
+    /// <summary>The switch behind <see cref="IsHttpPublishingSupported"/>; MSBuild: <c>GripHttpPublishingSupport</c>.</summary>
+    internal const string HttpPublishing = "Grip.Hosting.HttpPublishing.IsSupported";
+
+    /// <summary>The MSBuild property that sets <see cref="HttpPublishing"/>.</summary>
+    internal const string HttpPublishingProperty = "GripHttpPublishingSupport";
+
+    /// <summary>
+    /// Whether publishing over HTTP (a proxy's publish endpoint: Pushpin's <c>:5561</c>, Fastly's API)
+    /// is part of this build. On unless the switch says false. An origin that publishes only over
+    /// ZeroMQ (<c>Grip:ZeroMqPub</c>) can turn it off: the HTTP client with its TLS stack is 2.9 MiB
+    /// of a Native AOT executable (docs/performance.md).
+    /// </summary>
+    /// <remarks>Read each time, like <see cref="IsDevelopmentProxySupported"/>.</remarks>
+    [FeatureSwitchDefinition(HttpPublishing)]
+    internal static bool IsHttpPublishingSupported =>
+        !AppContext.TryGetSwitch(HttpPublishing, out bool supported) || supported;
 }

@@ -77,7 +77,7 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
         services.TryAddSingleton<ZeroMqSockets>();
         services.TryAddSingleton(static sp => new GripPublisher(
-            sp.GetRequiredService<IHttpClientFactory>(),
+            GripFeatureSwitches.IsHttpPublishingSupported ? sp.GetRequiredService<IHttpClientFactory>() : null,
             sp.GetRequiredService<GripRuntime>(),
             sp.GetRequiredService<GripMetrics>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GripPublisher>>(),
@@ -116,6 +116,13 @@ public static class GripServiceCollectionExtensions
 
         // The publisher owns its retries (GripProxyQueue): the client must send each request once and
         // report what happened, so it gets no resilience handler and no client-wide timeout.
+        if (!GripFeatureSwitches.IsHttpPublishingSupported)
+        {
+            // Left out of this build (a constant under Native AOT: no HttpClient is compiled in for
+            // publishing); a configured HTTP target fails validation at start-up instead.
+            return services;
+        }
+
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
             {

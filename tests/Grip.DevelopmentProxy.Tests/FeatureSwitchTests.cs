@@ -122,3 +122,67 @@ public sealed class FeatureSwitchTests : IDisposable
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id is 9030 or 9031 or 9032);
     }
 }
+
+/// <summary>The <c>Grip.Hosting.HttpPublishing.IsSupported</c> switch off (<c>GripHttpPublishingSupport=false</c>).</summary>
+[Collection(FeatureSwitchTestGroup.Name)]
+public sealed class HttpPublishingFeatureSwitchTests : IDisposable
+{
+    public HttpPublishingFeatureSwitchTests() => AppContext.SetSwitch(GripFeatureSwitches.HttpPublishing, false);
+
+    public void Dispose() => AppContext.SetSwitch(GripFeatureSwitches.HttpPublishing, true);
+
+    private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddGrip(builder.Configuration);
+        var app = builder.Build();
+        try
+        {
+            app.MapGripHandler<HandWrittenHandler>("/api/echo");
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task An_HTTP_publish_target_stops_start_up_naming_the_MSBuild_property()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new() { ["GRIP_URL"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc" }));
+        string message = error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("Publishing over HTTP to https://api.fastly.com is configured, but this build leaves HTTP publishing out", message, StringComparison.Ordinal);
+        Assert.Contains("<GripHttpPublishingSupport>false</GripHttpPublishingSupport>", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publishing_over_ZeroMQ_with_the_verify_key_from_GRIP_URL_starts_without_an_HTTP_client()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        // With the development proxy left out too (as in a Native AOT publish), nothing registers an HTTP client.
+        AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, false);
+        try
+        {
+            await using var app = await StartAsync(new()
+            {
+                ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
+                ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}",
+            });
+            Assert.Null(app.Services.GetService<System.Net.Http.IHttpClientFactory>());
+            Assert.IsType<Grip.Hosting.Publishing.GripPublisher>(app.Services.GetRequiredService<IGripPublisher>());
+        }
+        finally
+        {
+            AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
+        }
+    }
+}

@@ -205,6 +205,14 @@ internal sealed class GripResolvedConfiguration
             errors.Add($"Grip:Publisher:Delivery must be AtMostOnce or AtLeastOnce (got {p.Delivery}).");
         }
 
+        if (targets.Count > 0 && !GripFeatureSwitches.IsHttpPublishingSupported)
+        {
+            errors.Add(
+                $"Publishing over HTTP to {targets[0].PublishUri.GetLeftPart(UriPartial.Authority)} is configured, but this build leaves HTTP publishing out " +
+                $"(the '{GripFeatureSwitches.HttpPublishing}' feature switch is off: <{GripFeatureSwitches.HttpPublishingProperty}>false</{GripFeatureSwitches.HttpPublishingProperty}>). " +
+                "Publish over ZeroMQ instead (Grip:ZeroMqPub, and GRIP_URL for the verify key only), or build with HTTP publishing.");
+        }
+
         return new GripResolvedConfiguration(targets, zeroMqTargets, verifyKeys, verifyKeySources, errors);
 
         void AddVerifyKey(string label, string key, string? issuer)

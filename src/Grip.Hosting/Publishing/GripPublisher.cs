@@ -28,7 +28,7 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
     private readonly GripDelivery _defaultDelivery;
     private int _disposed;
 
-    public GripPublisher(IHttpClientFactory clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqSockets? zeroMq = null)
+    public GripPublisher(IHttpClientFactory? clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqSockets? zeroMq = null)
     {
         _logger = logger;
         var options = runtime.Options.Publisher;
@@ -110,8 +110,11 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
     internal static byte[] Serialize(IReadOnlyList<PublishItem> items) => GripPublishRequest.Serialize(items);
 
     /// <summary>The transport for an HTTP target; ZeroMQ PUB sockets get a <see cref="ZeroMqProxySender"/> (<see cref="IGripProxySender"/>).</summary>
-    private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory clientFactory, GripRuntime runtime) =>
-        new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider);
+    /// <exception cref="InvalidOperationException">HTTP publishing is left out of this build (start-up validation reports it first).</exception>
+    private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory? clientFactory, GripRuntime runtime) =>
+        GripFeatureSwitches.IsHttpPublishingSupported && clientFactory is not null
+            ? new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider)
+            : throw new InvalidOperationException($"Publishing over HTTP to {target.PublishUri} needs HTTP publishing, which this build leaves out ({GripFeatureSwitches.HttpPublishingProperty}).");
 
     private (PendingPublish[] Publishes, List<GripPublishFailure>? Refused) Enqueue(IReadOnlyList<PublishItem> items, GripDelivery delivery, Activity? activity, CancellationToken cancellationToken)
     {

@@ -14,6 +14,9 @@ public enum SampleApp
     Echo,
     Chat,
     PubSub,
+
+    /// <summary>samples/Echo built with HTTP publishing left out (GripHttpPublishingSupport=false): publishes over ZeroMQ only.</summary>
+    EchoZeroMq,
 }
 
 /// <summary>How a sample is started: the JIT build (<c>dotnet Chat.dll</c>) or the Native AOT executable.</summary>
@@ -134,6 +137,9 @@ public sealed class SampleProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // The parameterless wait also waits for the redirected output to reach its end, so the
+                // message carries every line the process wrote before it exited.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"{App} ({Runtime}) exited with code {_process.ExitCode} while starting:\n{Output}");
             }
 
