@@ -183,12 +183,15 @@ export async function startPubSub({ port, gripUrl, tokenKey } = {}) {
   try {
     await until("PubSub", 60000, async () => {
       if (!child.running) throw new Error(`exited:\n${child.tail()}`);
-      const response = await fetch(`${origin}/api/token?clientId=probe`);
+      // Each probe gives up after 5 s, so one request that hangs is retried (and reported) instead of
+      // using up the whole start-up time.
+      const response = await fetch(`${origin}/api/token?clientId=probe`, { signal: AbortSignal.timeout(5000) });
       return response.ok;
     });
   } catch (error) {
     await child.stop();
-    throw error;
+    // What the app wrote: the reason it did not come up.
+    throw new Error(`${error.message}\nPubSub output:\n${child.tail()}`);
   }
 
   return { port, origin, process: child, stop: () => child.stop() };
