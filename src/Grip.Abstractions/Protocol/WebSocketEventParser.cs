@@ -48,7 +48,7 @@ internal static class WebSocketEventParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static OperationStatus ReadEvent(ReadOnlySpan<byte> rest, bool isFinalBlock, long offset, out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
     {
-        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
+        int lineEnd = FindCrLf(rest[..Math.Min(rest.Length, LineSearchLength)]);
         if (lineEnd < 0 || lineEnd > MaxLineLength)
         {
             if (isFinalBlock || rest.Length >= LineSearchLength)
@@ -93,6 +93,22 @@ internal static class WebSocketEventParser
 
         consumed = contentEnd + 2;
         return OperationStatus.Done;
+    }
+
+    /// <summary>The index of the first CRLF in <paramref name="window"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindCrLf(ReadOnlySpan<byte> window)
+    {
+        // The first CR almost always starts the CRLF: a one-byte search is cheaper than a
+        // two-byte one. A CR without LF (invalid anyway) falls back to the full search, so the
+        // answer, and the error it leads to, are the same.
+        int cr = window.IndexOf(CR);
+        if (cr < 0)
+        {
+            return -1;
+        }
+
+        return cr + 1 < window.Length && window[cr + 1] == LF ? cr : window.IndexOf(CrLf);
     }
 
     private static OperationStatus NeedMoreData(out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
