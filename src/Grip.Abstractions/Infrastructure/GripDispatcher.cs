@@ -25,6 +25,9 @@ public static class GripDispatcher
     /// <summary>The largest payload of a control frame (RFC 6455 §5.5).</summary>
     private const int MaxControlPayloadBytes = 125;
 
+    /// <summary>The most response buffer a batch reserves before its handlers write anything.</summary>
+    private const int MaxReservedResponseBytes = 64 * 1024;
+
     /// <summary>Runs one batch through the lifecycle.</summary>
     /// <exception cref="WebSocketFormatException">The batch is malformed; it is checked whole before any handler runs.</exception>
     public static ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
@@ -68,7 +71,16 @@ public static class GripDispatcher
         // Validate the whole batch first: a malformed batch runs no handler at all. The events it
         // parsed are kept (in a pooled array when there are several), so nothing is parsed twice.
         int count = 1;
-        var parsed = position == body.Length ? null : ValidateRest(body, position, first, out count);
+        BatchEvent[]? parsed = null;
+        if (position != body.Length)
+        {
+            parsed = ValidateRest(body, position, first, out count);
+
+            // Answers are usually about as large as what they answer (an echo, request and reply):
+            // one buffer of the body's size instead of doubling from 256 bytes, within reason.
+            connection.Response.Reserve(Math.Min(body.Length, MaxReservedResponseBytes));
+        }
+
         return DispatchEvents<THandler, TInvoker>(connection, events, count, first, parsed, invoker, cancellationToken);
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Grip.Protocol;
 
@@ -47,6 +49,7 @@ internal static class WebSocketEventTypes
     /// <see cref="GetName"/> as a span over the literal (no memory to unwrap): what the writers use
     /// per event.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ReadOnlySpan<byte> GetNameSpan(WebSocketEventType type) => type switch
     {
         WebSocketEventType.Text => "TEXT"u8,
@@ -56,8 +59,12 @@ internal static class WebSocketEventTypes
         WebSocketEventType.Pong => "PONG"u8,
         WebSocketEventType.Close => "CLOSE"u8,
         WebSocketEventType.Disconnect => "DISCONNECT"u8,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name."),
+        _ => ThrowNoName(type),
     };
+
+    [DoesNotReturn]
+    private static ReadOnlySpan<byte> ThrowNoName(WebSocketEventType type) =>
+        throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name.");
 
     /// <summary>Maps a type token to a known type (case-sensitive, as Pushpin does).</summary>
     public static WebSocketEventType Parse(ReadOnlySpan<byte> name) => name.Length switch
