@@ -23,11 +23,27 @@ public sealed partial class EchoHandler(ILogger<EchoHandler> logger)
         connection.Subscribe(Channel);
     }
 
+    /// <summary>
+    /// Sends every message back as it came: text as text, binary as binary, the very bytes received.
+    /// </summary>
+    /// <remarks>
+    /// It takes the <see cref="GripMessage"/> (text and binary alike) rather than a <see langword="string"/>:
+    /// an echo never reads the text, so it skips decoding the UTF-8 into a string and encoding it
+    /// again, and allocates nothing per message. Take a <see langword="string"/> when the handler works
+    /// with the text.
+    /// </remarks>
     [OnMessage]
-    public static void Text(GripConnection connection, string text) => connection.Send(text);
-
-    [OnMessage]
-    public static void Binary(GripConnection connection, ReadOnlyMemory<byte> data) => connection.SendBinary(data.Span);
+    public static void Echo(GripConnection connection, GripMessage message)
+    {
+        if (message.IsText)
+        {
+            connection.SendUtf8(message.Data.Span);
+        }
+        else
+        {
+            connection.SendBinary(message.Data.Span);
+        }
+    }
 
     [OnClose]
     public void Close(GripConnection connection, CloseStatus status)

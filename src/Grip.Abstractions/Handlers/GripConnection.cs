@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -166,28 +165,34 @@ public sealed class GripConnection : IDisposable
     /// <summary>Sends a text message to the client.</summary>
     public void Send(ReadOnlySpan<char> text)
     {
-        // Every char is at least one UTF-8 byte: refuse before encoding (and renting) megabytes.
+        // Every char is at least one UTF-8 byte: refuse before counting megabytes.
         if (text.Length > GripLimits.MaxReplyPayloadBytes)
         {
             EnsureWritable();
             throw ReplyTooLarge($"at least {text.Length}");
         }
 
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
+        EnsureWritable();
+
+        // The exact UTF-8 length first (the event header carries it), then the text is encoded
+        // straight into the response: no intermediate buffer, no copy.
+        int byteCount = Encoding.UTF8.GetByteCount(text);
+        if (byteCount > GripLimits.MaxReplyPayloadBytes)
         {
-            int n = Encoding.UTF8.GetBytes(text, buffer);
-            WriteMessage(WebSocketEventType.Text, buffer[..n]);
+            throw ReplyTooLarge(byteCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+
+        int length = MessagePrefix.Length + byteCount;
+        int encoded = WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, length);
+        CheckBodyLimit(encoded);
+        var span = _response.GetEventSpan(encoded);
+        int pos = WebSocketEventWriter.WriteHeader(span, WebSocketEventType.Text, length);
+        MessagePrefix.CopyTo(span[pos..]);
+        pos += MessagePrefix.Length;
+        pos += Encoding.UTF8.GetBytes(text, span[pos..]);
+        span[pos++] = (byte)'\r';
+        span[pos++] = (byte)'\n';
+        _response.AdvanceEvents(pos);
     }
 
     /// <summary>Sends a text message given as UTF-8 bytes.</summary>
@@ -449,8 +454,11 @@ public sealed class GripConnection : IDisposable
             throw ReplyTooLarge(payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        AppendEvent(type, "m:"u8, payload);
+        AppendEvent(type, MessagePrefix, payload);
     }
+
+    /// <summary>The GRIP prefix of a message's content (<c>c:</c> is a control message).</summary>
+    private static ReadOnlySpan<byte> MessagePrefix => "m:"u8;
 
     private static GripLimitExceededException ReplyTooLarge(string bytes) =>
         new($"A message of {bytes} bytes cannot be sent in a WebSocket-over-HTTP response: Pushpin 1.36 silently never delivers one over {GripLimits.MaxReplyPayloadBytes} bytes (plus the 'm:' prefix). Publish it to a channel the connection is subscribed to instead (IGripPublisher), which has no such limit.");
@@ -476,8 +484,20 @@ public sealed class GripConnection : IDisposable
 
     private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload, bool closing = false)
     {
-        CheckBodyLimit(WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length), closing);
-        WebSocketEventWriter.WriteEvent(_response, type, prefix, payload);
+        int length = prefix.Length + payload.Length;
+        int encoded = WebSocketEventWriter.GetEncodedLength(type, length);
+        CheckBodyLimit(encoded, closing);
+
+        // Straight into the response's buffer: one contiguous span (the limit above bounds it).
+        var span = _response.GetEventSpan(encoded);
+        int pos = WebSocketEventWriter.WriteHeader(span, type, length);
+        prefix.CopyTo(span[pos..]);
+        pos += prefix.Length;
+        payload.CopyTo(span[pos..]);
+        pos += payload.Length;
+        span[pos++] = (byte)'\r';
+        span[pos++] = (byte)'\n';
+        _response.AdvanceEvents(pos);
     }
 
     /// <summary>

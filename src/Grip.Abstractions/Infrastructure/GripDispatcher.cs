@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using Grip.Protocol;
 
 namespace Grip.Infrastructure;
@@ -24,6 +25,9 @@ public static class GripDispatcher
     /// <summary>The largest payload of a control frame (RFC 6455 §5.5).</summary>
     private const int MaxControlPayloadBytes = 125;
 
+    /// <summary>The most response buffer a batch reserves before its handlers write anything.</summary>
+    private const int MaxReservedResponseBytes = 64 * 1024;
+
     /// <summary>Runs one batch through the lifecycle.</summary>
     /// <exception cref="WebSocketFormatException">The batch is malformed; it is checked whole before any handler runs.</exception>
     public static ValueTask DispatchAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
@@ -32,24 +36,67 @@ public static class GripDispatcher
     {
         ArgumentNullException.ThrowIfNull(connection);
 
-        // Validate the whole batch first: a malformed batch runs no handler at all. The events it
-        // parsed are kept (in a pooled array when there are several), so nothing is parsed twice.
-        int count = ValidateBatch(events, out var first, out var parsed);
-        // With a trace listener attached, take the path that opens a span per handler call.
-        if (count != 1 || first.Type is not (WebSocketEventType.Text or WebSocketEventType.Binary) || connection.IsClosing || connection.IsRejected || GripActivities.IsEnabled)
+        // The first event. When it is the whole body (what Pushpin posts for one client message),
+        // reading it has validated the batch.
+        var body = events.Span;
+        int position = 0;
+        if (!ReadNext(body, ref position, out var first))
         {
-            return parsed is null
-                ? DispatchEventsAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken)
-                : DispatchBatchAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken);
+            return default;
         }
 
-        // The common request: one client message. Run it without an async state machine; only a
-        // handler that really goes asynchronous pays for one (AwaitMessageAsync).
-        ValueTask pending;
+        // The common request: one client message, nothing closing, no trace listener. It runs
+        // without an async state machine (only a handler that really goes asynchronous pays for
+        // one) and without the loop's per-event bookkeeping.
+        if (position == body.Length && first.IsMessage && !connection.IsClosing && !connection.IsRejected && !GripActivities.IsEnabled)
+        {
+            THandler? handler = null;
+            var pending = InvokeMessage(connection, ref handler, first, events, invoker, cancellationToken);
+            if (pending == default)
+            {
+                // Finished synchronously (what a generated invoker returns then): nothing to observe.
+                return default;
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return AwaitMessageAsync(pending, connection, cancellationToken);
+            }
+
+            // A completed task or pooled IValueTaskSource: GetResult observes it (and recycles the source).
+            pending.GetAwaiter().GetResult();
+            return default;
+        }
+
+        // Validate the whole batch first: a malformed batch runs no handler at all. The events it
+        // parsed are kept (in a pooled array when there are several), so nothing is parsed twice.
+        int count = 1;
+        BatchEvent[]? parsed = null;
+        if (position != body.Length)
+        {
+            parsed = ValidateRest(body, position, first, out count);
+
+            // Answers are usually about as large as what they answer (an echo, request and reply):
+            // one buffer of the body's size instead of doubling from 256 bytes, within reason.
+            connection.Response.Reserve(Math.Min(body.Length, MaxReservedResponseBytes));
+        }
+
+        return DispatchEvents<THandler, TInvoker>(connection, events, count, first, parsed, invoker, cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls <c>[OnMessage]</c> for <paramref name="e"/>. A handler that throws before returning
+    /// its task is handled here (the fault closes with 1011); a cancelled request comes back as a
+    /// faulted task, as from the async path. The caller awaits what is returned.
+    /// </summary>
+    private static ValueTask InvokeMessage<THandler, TInvoker>(GripConnection connection, ref THandler? handler, BatchEvent e, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
         try
         {
-            var handler = invoker.Create(connection.Services);
-            pending = invoker.OnMessageAsync(handler, connection, new GripMessage(first.Type == WebSocketEventType.Text, first.Content), cancellationToken);
+            handler ??= invoker.Create(connection.Services);
+            return invoker.OnMessageAsync(handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -61,14 +108,6 @@ public static class GripDispatcher
             // The request was cancelled: surface it through the task, as the async path does.
             return ValueTask.FromException(ex);
         }
-
-        if (pending.IsCompletedSuccessfully)
-        {
-            pending.GetAwaiter().GetResult();
-            return default;
-        }
-
-        return AwaitMessageAsync(pending, connection, cancellationToken);
     }
 
     private static async ValueTask AwaitMessageAsync(ValueTask pending, GripConnection connection, CancellationToken cancellationToken)
@@ -106,23 +145,15 @@ public static class GripDispatcher
         }
     }
 
-    /// <summary>Runs a batch of several events, then returns <paramref name="parsed"/> (all of them) to the pool.</summary>
-    private static async ValueTask DispatchBatchAsync<THandler, TInvoker>(GripConnection connection, int count, WebSocketEvent first, WebSocketEvent[] parsed, TInvoker invoker, CancellationToken cancellationToken)
-        where THandler : class
-        where TInvoker : struct, IGripHandlerInvoker<THandler>
-    {
-        try
-        {
-            await DispatchEventsAsync<THandler, TInvoker>(connection, count, first, parsed, invoker, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
-        }
-    }
-
-    /// <summary>Runs the events of a batch: <paramref name="first"/>, then <paramref name="parsed"/>[1..<paramref name="count"/>].</summary>
-    private static async ValueTask DispatchEventsAsync<THandler, TInvoker>(GripConnection connection, int count, WebSocketEvent first, WebSocketEvent[]? parsed, TInvoker invoker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the events of a validated batch: <paramref name="first"/>, then <paramref name="parsed"/>[1..<paramref name="count"/>]
+    /// (<paramref name="parsed"/>, when there is one, goes back to the pool at the end). Messages
+    /// and PINGs run synchronously, one after another, as long as every handler completes
+    /// synchronously and nobody traces; the first event that needs more (OPEN, CLOSE, DISCONNECT,
+    /// a handler still running, a trace listener) hands the rest of the batch to
+    /// <see cref="DispatchEventsAsync"/>, which does the same checks per event.
+    /// </summary>
+    private static ValueTask DispatchEvents<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, int count, BatchEvent first, BatchEvent[]? parsed, TInvoker invoker, CancellationToken cancellationToken)
         where THandler : class
         where TInvoker : struct, IGripHandlerInvoker<THandler>
     {
@@ -132,134 +163,248 @@ public static class GripDispatcher
         }
 
         THandler? handler = null;
-
-        // The events the validation pass parsed: the body is not read a second time.
-        for (int index = 0; index < count; index++)
+        int index = 0;
+        if (!GripActivities.IsEnabled)
         {
-            var e = index == 0 ? first : parsed![index];
-
-            if (connection.IsClosing || connection.IsRejected || connection.IsAbandoned)
+            bool stopped = false;
+            try
             {
-                break;
-            }
-
-            if (connection.ResponseLimitReached)
-            {
-                // A handler caught the limit exception and returned: stop at this event boundary.
-                connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
-                break;
-            }
-
-            switch (e.Type)
-            {
-                case WebSocketEventType.Open:
-                    if (connection.Response.Events.Length != 0)
+                for (; index < count; index++)
+                {
+                    var e = index == 0 ? first : parsed![index];
+                    if (!CanContinue(connection))
                     {
-                        // OPEN is only ever the first event of its request.
+                        stopped = true;
                         break;
                     }
 
-                    connection.WriteOpen();
-                    if (invoker.HasOpen)
+                    if (e.IsMessage)
                     {
-                        var span = GripActivities.StartHandler<THandler>("open", connection);
+                        var pending = InvokeMessage(connection, ref handler, e, events, invoker, cancellationToken);
+                        if (pending != default)
+                        {
+                            if (!pending.IsCompletedSuccessfully)
+                            {
+                                // Still running, faulted or cancelled: the async path awaits it (and owns the array from here).
+                                return ResumeAfterMessageAsync(pending, connection, events, index + 1, count, first, parsed, handler, invoker, cancellationToken);
+                            }
+
+                            pending.GetAwaiter().GetResult();
+                        }
+                    }
+                    else if (e.Type == WebSocketEventType.Ping)
+                    {
+                        AnswerPing(connection, e.GetContent(events).Span);
+                    }
+                    else if (e.Type is WebSocketEventType.Open or WebSocketEventType.Close or WebSocketEventType.Disconnect)
+                    {
+                        break;
+                    }
+
+                    // PONG and unknown events need no answer.
+                }
+            }
+            catch
+            {
+                Release(parsed);
+                throw;
+            }
+
+            if (stopped || index == count)
+            {
+                Release(parsed);
+                return default;
+            }
+        }
+
+        return DispatchEventsAsync(connection, events, index, count, first, parsed, handler, invoker, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the next event of the batch runs: not after a close, a rejection or a handler
+    /// timeout, and not once a handler caught the response-limit exception and returned (the
+    /// framework then closes with 1009 at this event boundary).
+    /// </summary>
+    private static bool CanContinue(GripConnection connection)
+    {
+        if (connection.IsClosing || connection.IsRejected || connection.IsAbandoned)
+        {
+            return false;
+        }
+
+        if (connection.ResponseLimitReached)
+        {
+            connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Answers a PING with a PONG echoing its payload, or closes when RFC 6455 or the response limit forbids it.</summary>
+    private static void AnswerPing(GripConnection connection, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > MaxControlPayloadBytes)
+        {
+            // RFC 6455 §5.5: no control frame carries more than 125 bytes, so no PONG can
+            // echo this one; §7.4.1: a protocol error closes with 1002.
+            connection.CloseByFramework(GripFrameworkClose.ControlFrameTooLarge);
+        }
+        else if (!connection.CanWritePong(payload.Length))
+        {
+            connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
+        }
+        else
+        {
+            connection.WritePong(payload);
+        }
+    }
+
+    /// <summary>Awaits a message handler that did not complete synchronously, then runs the rest of the batch.</summary>
+    private static async ValueTask ResumeAfterMessageAsync<THandler, TInvoker>(ValueTask pending, GripConnection connection, ReadOnlyMemory<byte> events, int next, int count, BatchEvent first, BatchEvent[]? parsed, THandler? handler, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnMessageFault(connection, ex);
+        }
+        catch
+        {
+            Release(parsed);
+            throw;
+        }
+
+        await DispatchEventsAsync(connection, events, next, count, first, parsed, handler, invoker, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the events <paramref name="start"/>..<paramref name="count"/> of a batch with every
+    /// lifecycle step (OPEN, CLOSE, DISCONNECT, a span per handler call when traced), then returns
+    /// <paramref name="parsed"/> to the pool.
+    /// </summary>
+    private static async ValueTask DispatchEventsAsync<THandler, TInvoker>(GripConnection connection, ReadOnlyMemory<byte> events, int start, int count, BatchEvent first, BatchEvent[]? parsed, THandler? handler, TInvoker invoker, CancellationToken cancellationToken)
+        where THandler : class
+        where TInvoker : struct, IGripHandlerInvoker<THandler>
+    {
+        try
+        {
+            for (int index = start; index < count; index++)
+            {
+                var e = index == 0 ? first : parsed![index];
+                if (!CanContinue(connection))
+                {
+                    break;
+                }
+
+                switch (e.Type)
+                {
+                    case WebSocketEventType.Open:
+                        if (connection.Response.Events.Length != 0)
+                        {
+                            // OPEN is only ever the first event of its request.
+                            break;
+                        }
+
+                        connection.WriteOpen();
+                        if (invoker.HasOpen)
+                        {
+                            var span = GripActivities.StartHandler<THandler>("open", connection);
+                            try
+                            {
+                                handler ??= invoker.Create(connection.Services);
+                                await invoker.OnOpenAsync(handler, connection, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                            {
+                                GripActivities.Fail(span, ex);
+                                if (connection.IsAbandoned)
+                                {
+                                    return;
+                                }
+
+                                connection.RecordFault(ex);
+                                connection.DiscardEvents();
+                                connection.RejectInternal();
+                                return;
+                            }
+                            finally
+                            {
+                                span?.Dispose();
+                            }
+                        }
+
+                        if (connection.IsAbandoned)
+                        {
+                            return;
+                        }
+
+                        if (connection.IsRejected)
+                        {
+                            connection.DiscardEvents();
+                            return;
+                        }
+
+                        break;
+
+                    case WebSocketEventType.Text:
+                    case WebSocketEventType.Binary:
+                    {
+                        var span = GripActivities.StartHandler<THandler>("message", connection);
                         try
                         {
                             handler ??= invoker.Create(connection.Services);
-                            await invoker.OnOpenAsync(handler, connection, cancellationToken).ConfigureAwait(false);
+                            var message = new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events));
+                            await invoker.OnMessageAsync(handler, connection, message, cancellationToken).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
                             GripActivities.Fail(span, ex);
-                            if (connection.IsAbandoned)
-                            {
-                                return;
-                            }
-
-                            connection.RecordFault(ex);
-                            connection.DiscardEvents();
-                            connection.RejectInternal();
-                            return;
+                            OnMessageFault(connection, ex);
                         }
                         finally
                         {
                             span?.Dispose();
                         }
+
+                        break;
                     }
 
-                    if (connection.IsAbandoned)
+                    case WebSocketEventType.Ping:
+                        AnswerPing(connection, e.GetContent(events).Span);
+                        break;
+
+                    case WebSocketEventType.Close:
                     {
-                        return;
+                        var content = e.GetContent(events);
+                        await RunCloseAsync(connection, invoker, handler, WebSocketEvent.ReadCloseStatus(content.Span), cancellationToken).ConfigureAwait(false);
+                        if (connection.IsAbandoned)
+                        {
+                            return;
+                        }
+
+                        connection.WriteCloseEcho(content.Span);
+                        break;
                     }
 
-                    if (connection.IsRejected)
-                    {
-                        connection.DiscardEvents();
-                        return;
-                    }
+                    case WebSocketEventType.Disconnect:
+                        await RunCloseAsync(connection, invoker, handler, CloseStatus.Disconnected, cancellationToken).ConfigureAwait(false);
+                        connection.MarkClosing();
+                        break;
 
-                    break;
-
-                case WebSocketEventType.Text:
-                case WebSocketEventType.Binary:
-                {
-                    var span = GripActivities.StartHandler<THandler>("message", connection);
-                    try
-                    {
-                        handler ??= invoker.Create(connection.Services);
-                        var message = new GripMessage(e.Type == WebSocketEventType.Text, e.Content);
-                        await invoker.OnMessageAsync(handler, connection, message, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                    {
-                        GripActivities.Fail(span, ex);
-                        OnMessageFault(connection, ex);
-                    }
-                    finally
-                    {
-                        span?.Dispose();
-                    }
-
-                    break;
+                    default:
+                        // PONG and unknown events need no answer.
+                        break;
                 }
-
-                case WebSocketEventType.Ping:
-                    if (e.Content.Length > MaxControlPayloadBytes)
-                    {
-                        // RFC 6455 §5.5: no control frame carries more than 125 bytes, so no PONG can
-                        // echo this one; §7.4.1: a protocol error closes with 1002.
-                        connection.CloseByFramework(GripFrameworkClose.ControlFrameTooLarge);
-                    }
-                    else if (!connection.CanWritePong(e.Content.Length))
-                    {
-                        connection.CloseByFramework(GripFrameworkClose.ResponseLimit);
-                    }
-                    else
-                    {
-                        connection.WritePong(e.Content.Span);
-                    }
-
-                    break;
-
-                case WebSocketEventType.Close:
-                    await RunCloseAsync(connection, invoker, handler, e.GetCloseStatus(), cancellationToken).ConfigureAwait(false);
-                    if (connection.IsAbandoned)
-                    {
-                        return;
-                    }
-
-                    connection.WriteCloseEcho(e.Content.Span);
-                    break;
-
-                case WebSocketEventType.Disconnect:
-                    await RunCloseAsync(connection, invoker, handler, CloseStatus.Disconnected, cancellationToken).ConfigureAwait(false);
-                    connection.MarkClosing();
-                    break;
-
-                default:
-                    // PONG and unknown events need no answer.
-                    break;
             }
+        }
+        finally
+        {
+            Release(parsed);
         }
     }
 
@@ -291,58 +436,85 @@ public static class GripDispatcher
     }
 
     /// <summary>
-    /// Parses the whole batch (throwing on malformed input); returns the event count and the first
-    /// event, and when there are several, every event in a pooled array (the caller returns it).
+    /// Reads the event at <paramref name="position"/> of a whole body (throwing on malformed input)
+    /// and moves past it: the grammar of <see cref="WebSocketEventReader"/>, without building the
+    /// type name and memory slices the dispatcher does not use.
     /// </summary>
-    private static int ValidateBatch(ReadOnlyMemory<byte> events, out WebSocketEvent first, out WebSocketEvent[]? parsed)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadNext(ReadOnlySpan<byte> body, ref int position, out BatchEvent e)
     {
-        var reader = new WebSocketEventReader(events);
-        first = default;
-        parsed = null;
-        int count = 0;
+        int start = position;
+        if ((uint)start >= (uint)body.Length)
+        {
+            e = default;
+            return false;
+        }
+
+        // A final block: an incomplete event throws, so the only other answer is Done.
+        WebSocketEventParser.ReadEvent(body[start..], isFinalBlock: true, start, out var type, out _, out int contentStart, out int contentLength, out int consumed);
+        e = new BatchEvent(type, start + contentStart, contentLength);
+        position = start + consumed;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the rest of a batch of several events (throwing on malformed input) into a pooled
+    /// array, <paramref name="first"/> at index 0; the caller returns it (<see cref="Release"/>).
+    /// </summary>
+    private static BatchEvent[] ValidateRest(ReadOnlySpan<byte> body, int position, BatchEvent first, out int count)
+    {
+        var parsed = ArrayPool<BatchEvent>.Shared.Rent(16);
+        parsed[0] = first;
+        count = 1;
         try
         {
-            while (reader.Read(out var e))
+            while (ReadNext(body, ref position, out var e))
             {
-                if (count == 0)
+                if (count == parsed.Length)
                 {
-                    first = e;
-                }
-                else
-                {
-                    if (parsed is null || count == parsed.Length)
-                    {
-                        var bigger = ArrayPool<WebSocketEvent>.Shared.Rent(Math.Max(16, count * 2));
-                        if (parsed is not null)
-                        {
-                            parsed.AsSpan(0, count).CopyTo(bigger);
-                            ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
-                        }
-                        else
-                        {
-                            bigger[0] = first;
-                        }
-
-                        parsed = bigger;
-                    }
-
-                    parsed[count] = e;
+                    var bigger = ArrayPool<BatchEvent>.Shared.Rent(count * 2);
+                    parsed.AsSpan(0, count).CopyTo(bigger);
+                    ArrayPool<BatchEvent>.Shared.Return(parsed);
+                    parsed = bigger;
                 }
 
-                count++;
+                parsed[count++] = e;
             }
         }
         catch
         {
-            if (parsed is not null)
-            {
-                ArrayPool<WebSocketEvent>.Shared.Return(parsed, clearArray: true);
-                parsed = null;
-            }
-
+            ArrayPool<BatchEvent>.Shared.Return(parsed);
             throw;
         }
 
-        return count;
+        return parsed;
+    }
+
+    private static void Release(BatchEvent[]? parsed)
+    {
+        if (parsed is not null)
+        {
+            // Offsets and types only, no references: nothing to clear.
+            ArrayPool<BatchEvent>.Shared.Return(parsed);
+        }
+    }
+
+    /// <summary>One validated event of a batch: its type and where its content is in the body.</summary>
+    private readonly struct BatchEvent(WebSocketEventType type, int contentStart, int contentLength)
+    {
+        public WebSocketEventType Type { get; } = type;
+
+        /// <summary>Where the content starts in the body.</summary>
+        private int ContentStart { get; } = contentStart;
+
+        /// <summary>The content length, or -1 for an event without content.</summary>
+        private int ContentLength { get; } = contentLength;
+
+        public bool IsMessage => Type is WebSocketEventType.Text or WebSocketEventType.Binary;
+
+        /// <summary>The content: a slice of the body (empty for an event without content).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ReadOnlyMemory<byte> GetContent(ReadOnlyMemory<byte> events) =>
+            ContentLength < 0 ? default : events.Slice(ContentStart, ContentLength);
     }
 }

@@ -60,6 +60,15 @@ public sealed class GripResponse : IBufferWriter<byte>
     /// <summary>Returns the buffer to the pool.</summary>
     internal void Release() => _events.Dispose();
 
+    /// <summary>Makes room for about <paramref name="bytes"/> bytes of events up front (one rent instead of growing step by step).</summary>
+    internal void Reserve(int bytes) => _events.GetSpan(bytes);
+
+    /// <summary>Room for <paramref name="sizeHint"/> more bytes of events (the connection writes there directly, without interface calls).</summary>
+    internal Span<byte> GetEventSpan(int sizeHint) => _events.GetSpan(sizeHint);
+
+    /// <summary>Commits <paramref name="count"/> bytes written into <see cref="GetEventSpan"/>.</summary>
+    internal void AdvanceEvents(int count) => _events.Advance(count);
+
     void IBufferWriter<byte>.Advance(int count) => _events.Advance(count);
 
     Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint) => _events.GetMemory(sizeHint);

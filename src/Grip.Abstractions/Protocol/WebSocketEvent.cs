@@ -79,9 +79,11 @@ public readonly struct WebSocketEvent : IEquatable<WebSocketEvent>
     /// For a <see cref="WebSocketEventType.Close"/> event: the close code and reason it carries.
     /// A CLOSE without content (or with a 1-byte content) has no code.
     /// </summary>
-    public CloseStatus GetCloseStatus()
+    public CloseStatus GetCloseStatus() => ReadCloseStatus(Content.Span);
+
+    /// <summary>The close code and reason a CLOSE event's content carries.</summary>
+    internal static CloseStatus ReadCloseStatus(ReadOnlySpan<byte> span)
     {
-        var span = Content.Span;
         if (span.Length < 2)
         {
             return new CloseStatus(null, null, isDisconnect: false);

@@ -48,7 +48,7 @@ internal static class WebSocketEventParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static OperationStatus ReadEvent(ReadOnlySpan<byte> rest, bool isFinalBlock, long offset, out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
     {
-        int lineEnd = rest[..Math.Min(rest.Length, LineSearchLength)].IndexOf(CrLf);
+        int lineEnd = FindCrLf(rest[..Math.Min(rest.Length, LineSearchLength)]);
         if (lineEnd < 0 || lineEnd > MaxLineLength)
         {
             if (isFinalBlock || rest.Length >= LineSearchLength)
@@ -95,6 +95,50 @@ internal static class WebSocketEventParser
         return OperationStatus.Done;
     }
 
+    /// <summary>The index of the first CRLF in <paramref name="window"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindCrLf(ReadOnlySpan<byte> window)
+    {
+        // The first CR almost always starts the CRLF: a one-byte search is cheaper than a
+        // two-byte one. A CR without LF (invalid anyway) falls back to the full search, so the
+        // answer, and the error it leads to, are the same.
+        int cr = IndexOfShort(window, CR);
+        if (cr < 0)
+        {
+            return -1;
+        }
+
+        return cr + 1 < window.Length && window[cr + 1] == LF ? cr : window.IndexOf(CrLf);
+    }
+
+    /// <summary>
+    /// <see cref="MemoryExtensions.IndexOf{T}(ReadOnlySpan{T}, T)"/> for the few bytes of an event
+    /// line (<c>TEXT 2e</c>): a plain loop over the first 16 bytes costs less than setting up the
+    /// vectorized search, which takes over for anything longer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOfShort(ReadOnlySpan<byte> span, byte value)
+    {
+        int head = Math.Min(span.Length, ShortScanLength);
+        for (int i = 0; i < head; i++)
+        {
+            if (span[i] == value)
+            {
+                return i;
+            }
+        }
+
+        if (span.Length <= ShortScanLength)
+        {
+            return -1;
+        }
+
+        int rest = span[ShortScanLength..].IndexOf(value);
+        return rest < 0 ? -1 : ShortScanLength + rest;
+    }
+
+    private const int ShortScanLength = 16;
+
     private static OperationStatus NeedMoreData(out WebSocketEventType type, out int typeLength, out int contentStart, out int contentLength, out int consumed)
     {
         type = WebSocketEventType.Unknown;
@@ -113,7 +157,7 @@ internal static class WebSocketEventParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ParseLine(ReadOnlySpan<byte> line, long offset, out WebSocketEventType type, out int typeLength)
     {
-        int space = line.IndexOf(Space);
+        int space = IndexOfShort(line, Space);
         var typeSpan = space < 0 ? line : line[..space];
         type = WebSocketEventTypes.Parse(typeSpan);
         if (type == WebSocketEventType.Unknown)

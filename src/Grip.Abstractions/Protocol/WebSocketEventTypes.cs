@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Grip.Protocol;
 
@@ -42,6 +44,27 @@ internal static class WebSocketEventTypes
         WebSocketEventType.Disconnect => DisconnectName,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name."),
     };
+
+    /// <summary>
+    /// <see cref="GetName"/> as a span over the literal (no memory to unwrap): what the writers use
+    /// per event.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ReadOnlySpan<byte> GetNameSpan(WebSocketEventType type) => type switch
+    {
+        WebSocketEventType.Text => "TEXT"u8,
+        WebSocketEventType.Binary => "BINARY"u8,
+        WebSocketEventType.Open => "OPEN"u8,
+        WebSocketEventType.Ping => "PING"u8,
+        WebSocketEventType.Pong => "PONG"u8,
+        WebSocketEventType.Close => "CLOSE"u8,
+        WebSocketEventType.Disconnect => "DISCONNECT"u8,
+        _ => ThrowNoName(type),
+    };
+
+    [DoesNotReturn]
+    private static ReadOnlySpan<byte> ThrowNoName(WebSocketEventType type) =>
+        throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name.");
 
     /// <summary>Maps a type token to a known type (case-sensitive, as Pushpin does).</summary>
     public static WebSocketEventType Parse(ReadOnlySpan<byte> name) => name.Length switch

@@ -70,6 +70,25 @@ public static class WebSocketEventWriter
         WriteBytes(writer, "\r\n"u8);
     }
 
+    /// <summary>
+    /// Writes the header line <c>TYPE len\r\n</c> of an event with <paramref name="length"/> content
+    /// bytes at the start of <paramref name="destination"/>, which has room for it; returns its length.
+    /// The caller writes the content and the closing CRLF (<see cref="GetEncodedLength"/> bytes in all).
+    /// </summary>
+    internal static int WriteHeader(Span<byte> destination, WebSocketEventType type, int length)
+    {
+        var name = WebSocketEventTypes.GetNameSpan(type);
+        int digits = HexDigits(length);
+        name.CopyTo(destination);
+        int pos = name.Length;
+        destination[pos++] = (byte)' ';
+        WriteHex(destination.Slice(pos, digits), (uint)length);
+        pos += digits;
+        destination[pos++] = (byte)'\r';
+        destination[pos++] = (byte)'\n';
+        return pos;
+    }
+
     private static void WriteHex(Span<byte> destination, uint value)
     {
         for (int i = destination.Length - 1; i >= 0; i--)
@@ -120,7 +139,7 @@ public static class WebSocketEventWriter
 
     /// <summary>The number of bytes <c>TYPE len\r\n…\r\n</c> takes for a content of <paramref name="contentLength"/> bytes.</summary>
     public static int GetEncodedLength(WebSocketEventType type, int contentLength) =>
-        WebSocketEventTypes.GetName(type).Length + 1 + HexDigits(contentLength) + 2 + contentLength + 2;
+        WebSocketEventTypes.GetNameSpan(type).Length + 1 + HexDigits(contentLength) + 2 + contentLength + 2;
 
     private static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> name, int length)
     {

@@ -38,6 +38,21 @@ public sealed class GripConnectionWireTests : IDisposable
         Assert.Equal("TEXT c\r\nm:h\xc3\xa9llo \xe2\x9c\x93\r\n", Wire);
     }
 
+    [Theory]
+    [InlineData("plain ascii")]
+    [InlineData("héllo ✓ 𝄞 日本語")]
+    [InlineData("lone \ud800 high and \udc00 low surrogates")]
+    [InlineData("\ud83d")]
+    public void Text_is_encoded_into_the_response_exactly_as_Encoding_UTF8_encodes_it(string text)
+    {
+        // Send counts the UTF-8 bytes first and then encodes straight into the response: the
+        // count and the bytes must agree, also where invalid UTF-16 becomes U+FFFD.
+        _connection.Send(text);
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+        byte[] expected = [.. Encoding.Latin1.GetBytes($"TEXT {utf8.Length + 2:x}\r\nm:"), .. utf8, .. "\r\n"u8];
+        Assert.Equal(expected, _connection.Response.Events.ToArray());
+    }
+
     [Fact]
     public void Long_text_goes_through_the_pooled_path()
     {

@@ -37,6 +37,13 @@ public class MalformedInputTests
         { "TE\x01XT\r\n", 2, "0x01" },
         { "T\xe9XT\r\n", 1, "0xe9" },
         { "TEXT\n5\r\nhello\r\n", 4, "0x0a" },
+
+        // A CR that does not start the CRLF (the line search looks for CR first), and bytes past
+        // the first 16 of a line (the short scan hands over to the vectorized search there).
+        { "TE\rXT\r\n", 2, "0x0d" },
+        { "TEXT 5\r\rhello\r\n", 6, "0x0d, which is not a hexadecimal digit" },
+        { "ABCDEFGHIJKLMNOPQRS\x01\r\n", 19, "0x01" },
+        { "ABCDEFGHIJKLMNOPQRS 1g\r\n", 21, "not a hexadecimal digit" },
     };
 
     [Theory]
