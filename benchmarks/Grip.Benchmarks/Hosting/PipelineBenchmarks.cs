@@ -18,7 +18,11 @@ namespace Grip.Benchmarks.Hosting;
 /// unchanged; no parsing, no signature) in the same kind of app; <c>Grip</c> is an echo handler like
 /// samples/Echo (subscribe on OPEN, echo text) behind <c>MapGripHandler</c> with a Grip-Sig key.
 /// Tokens change like Pushpin's: a new <c>exp</c> (so a new token) every <see cref="RequestsPerToken"/>
-/// requests, as if the origin served that many requests per second. Results: docs/performance.md.
+/// requests, as if the origin served that many requests per second. <c>BarePipe</c> is the bare echo
+/// through the request's <c>PipeReader</c> and the response's <c>PipeWriter</c> (how the endpoint reads
+/// and writes since issue 18) instead of the streams; <c>GripSignedIn</c> is <c>Grip</c> with an
+/// authenticated user on the request (the connection takes it from the authentication feature).
+/// Results: docs/performance.md.
 /// </summary>
 [MemoryDiagnoser]
 public class PipelineBenchmarks
@@ -32,6 +36,9 @@ public class PipelineBenchmarks
     private WebApplication _bareApp = null!;
     private RequestDelegate _grip = null!;
     private RequestDelegate _bare = null!;
+    private RequestDelegate _barePipe = null!;
+    private WebApplication _barePipeApp = null!;
+    private readonly System.Security.Claims.ClaimsPrincipal _user = new(new System.Security.Claims.ClaimsIdentity([new("sub", "bench-user")], "bench"));
     private byte[] _body = null!;
     private string[] _tokens = null!;
     private int _request;
@@ -63,9 +70,14 @@ public class PipelineBenchmarks
         _bareApp.MapPost("/api/websocket", (RequestDelegate)BareEcho);
         _bare = Pipeline(_bareApp);
 
+        _barePipeApp = NewApp([]);
+        _barePipeApp.MapPost("/api/websocket", (RequestDelegate)BarePipeEcho);
+        _barePipe = Pipeline(_barePipeApp);
+
         // Both answer 200 with a body, or the comparison means nothing.
         Check(_grip);
         Check(_bare);
+        Check(_barePipe);
     }
 
     [GlobalCleanup]
@@ -73,13 +85,25 @@ public class PipelineBenchmarks
     {
         await _gripApp.DisposeAsync();
         await _bareApp.DisposeAsync();
+        await _barePipeApp.DisposeAsync();
     }
 
     [Benchmark(Baseline = true)]
     public Task Bare() => _bare(NewContext(out _));
 
     [Benchmark]
+    public Task BarePipe() => _barePipe(NewContext(out _));
+
+    [Benchmark]
     public Task Grip() => _grip(NewContext(out _));
+
+    [Benchmark]
+    public Task GripSignedIn()
+    {
+        var context = NewContext(out _);
+        context.User = _user;
+        return _grip(context);
+    }
 
     private void Check(RequestDelegate app)
     {
@@ -134,6 +158,53 @@ public class PipelineBenchmarks
 
             response.ContentLength = length;
             await response.Body.WriteAsync(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary><see cref="BareEcho"/> through the request's PipeReader and the response's PipeWriter.</summary>
+    private static async Task BarePipeEcho(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var reader = request.BodyReader;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)(request.ContentLength ?? 4096), 16));
+        try
+        {
+            int length = 0;
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var data = result.Buffer;
+                if (length + data.Length > buffer.Length)
+                {
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent(checked((int)(length + data.Length)));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/websocket-events";
+            if (buffer.AsSpan(0, length).StartsWith("OPEN\r\n"u8))
+            {
+                response.Headers["Sec-WebSocket-Extensions"] = "grip";
+            }
+
+            response.ContentLength = length;
+            await response.BodyWriter.WriteAsync(buffer.AsMemory(0, length));
         }
         finally
         {
