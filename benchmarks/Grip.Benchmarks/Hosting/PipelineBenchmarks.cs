@@ -23,7 +23,7 @@ namespace Grip.Benchmarks.Hosting;
 /// requests, as if the origin served that many requests per second. <c>BarePipe</c> is the bare echo
 /// through the request's <c>PipeReader</c> and the response's <c>PipeWriter</c> (how the endpoint reads
 /// and writes since issue 18) instead of the streams; <c>GripSignedIn</c> is <c>Grip</c> with an
-/// authenticated user on the request (the connection takes it from the authentication feature).
+/// authenticated user on the request.
 /// Results: docs/performance.md.
 /// </summary>
 [MemoryDiagnoser]

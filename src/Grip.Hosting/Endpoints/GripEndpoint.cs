@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text;
 using Grip.Diagnostics;
 using Grip.Hosting.Diagnostics;
@@ -8,7 +8,6 @@ using Grip.Hosting.Security;
 using Grip.Infrastructure;
 using Grip.Protocol;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -36,7 +35,8 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
     /// <summary>The media type of WebSocket-over-HTTP bodies, exactly as Pushpin wants it (no parameters).</summary>
     public const string ContentType = "application/websocket-events";
 
-    private readonly string HandlerName = handlerName;
+    /// <summary>The handler class's name, for logs and metrics.</summary>
+    private string HandlerName { get; } = handlerName;
     private static readonly StringValues ContentTypeValue = new(ContentType);
     private static readonly StringValues GripExtension = new("grip");
 
@@ -152,13 +152,13 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             var answer = new GripResponse();
             var gripRequest = new HttpGripRequest(request);
 
-            // The signed-in user, when authentication set one. Not context.User: with no
-            // authentication it makes a feature and an empty principal per request, and the
-            // connection already starts with an empty one.
-            var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
-            using var connection = user is null
-                ? new GripConnection(connectionId, gripRequest, context.RequestServices, signed ? gripRequest.LazyMeta() : null, answer)
-                : new GripConnection(connectionId, gripRequest, context.RequestServices, signed ? gripRequest.LazyMeta() : null, answer) { User = user };
+            // context.User itself, also when nobody signed in (then ASP.NET Core makes an empty
+            // principal for the request): a handler's ClaimsPrincipal and its HttpContext.User are
+            // one object (RequestBindingTests).
+            using var connection = new GripConnection(connectionId, gripRequest, context.RequestServices, signed ? gripRequest.LazyMeta() : null, answer)
+            {
+                User = context.User,
+            };
             long start = Stopwatch.GetTimestamp();
             TimeSpan? timeout = HandlerTimeout;
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
