@@ -58,7 +58,7 @@ public static class GripEndpointRouteBuilderExtensions
         }
 
         services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);
-        var endpoint = new GripEndpoint<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
+        var endpoint = GripEndpoint.For<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");

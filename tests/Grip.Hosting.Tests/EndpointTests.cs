@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Grip.Hosting.Tests.Infrastructure;
@@ -271,6 +272,115 @@ public class EndpointTests
         });
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(host.Probe.Calls);
+    }
+
+    [Fact]
+    public async Task Chunked_body_in_small_pieces_past_the_first_buffer_reaches_the_handler_whole()
+    {
+        // No Content-Length, so the endpoint starts with a 4 KiB buffer and grows it while the body
+        // arrives in 100-byte pieces: every event must reach the handler intact and in order.
+        await using var host = await ProbeHost.StartAsync();
+        var texts = Enumerable.Range(0, 40).Select(i => i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('é', 150)).ToArray();
+        byte[] body = [.. texts.SelectMany(Events.Text)];
+        Assert.True(body.Length > 3 * 4096);
+        using var response = await host.SendAsync([], configure: r =>
+        {
+            var content = new StreamContent(new TrickleStream(body, 100));
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/websocket-events");
+            r.Content = content;
+            r.Headers.TransferEncodingChunked = true;
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(texts.Select(t => "message:" + t), host.Probe.Calls);
+        Assert.Equal(string.Concat(texts.Select(t => Events.Decode(Events.Text("m:echo:" + t)))), Events.Decode(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Body_of_exactly_the_limit_is_read_and_one_byte_more_is_413(bool chunked)
+    {
+        byte[] exact = Events.Text(new string('x', 91));
+        await using var host = await ProbeHost.StartAsync(new()
+        {
+            ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
+            ["Grip:MaxRequestBodySize"] = exact.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Action<HttpRequestMessage> As(byte[] body) => r =>
+        {
+            var content = chunked ? (HttpContent)new StreamContent(new TrickleStream(body, 7)) : new ByteArrayContent(body);
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/websocket-events");
+            r.Content = content;
+            r.Headers.TransferEncodingChunked = chunked;
+        };
+
+        using var ok = await host.SendAsync([], configure: As(exact));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(["message:" + new string('x', 91)], host.Probe.Calls);
+
+        using var over = await host.SendAsync([], configure: As(Events.Text(new string('x', 92))));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Single(host.Probe.Calls);
+    }
+
+    [Fact]
+    public async Task Without_authentication_the_connection_user_is_anonymous_and_with_it_the_signed_in_user()
+    {
+        var users = new ConcurrentQueue<System.Security.Claims.ClaimsPrincipal>();
+        await using var host = await ProbeHost.StartAsync(
+            services: s => s.AddAuthentication("Test").AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthHandler>("Test", null),
+            middleware: app => app.UseAuthentication());
+        host.Probe.OnOpen = c => users.Enqueue(c.User);
+        using var anonymous = await host.SendAsync(Events.Open);
+        using var alice = await host.SendAsync(Events.Open, configure: r => r.Headers.Add("X-User", "alice"));
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alice.StatusCode);
+        var seen = users.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.False(seen[0].Identity?.IsAuthenticated ?? false);
+        Assert.Empty(seen[0].Claims);
+        Assert.True(seen[1].Identity?.IsAuthenticated);
+        Assert.Equal("alice", seen[1].FindFirst("name")?.Value);
+    }
+
+    /// <summary>A body handed out at most <c>piece</c> bytes per read, with a yield between reads.</summary>
+    private sealed class TrickleStream(byte[] data, int piece) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(Math.Min(piece, buffer.Length), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            return Read(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]

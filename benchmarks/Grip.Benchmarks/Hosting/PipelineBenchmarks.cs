@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,7 +20,11 @@ namespace Grip.Benchmarks.Hosting;
 /// unchanged; no parsing, no signature) in the same kind of app; <c>Grip</c> is an echo handler like
 /// samples/Echo (subscribe on OPEN, echo text) behind <c>MapGripHandler</c> with a Grip-Sig key.
 /// Tokens change like Pushpin's: a new <c>exp</c> (so a new token) every <see cref="RequestsPerToken"/>
-/// requests, as if the origin served that many requests per second. Results: docs/performance.md.
+/// requests, as if the origin served that many requests per second. <c>BarePipe</c> is the bare echo
+/// through the request's <c>PipeReader</c> and the response's <c>PipeWriter</c> (how the endpoint reads
+/// and writes since issue 18) instead of the streams; <c>GripSignedIn</c> is <c>Grip</c> with an
+/// authenticated user on the request.
+/// Results: docs/performance.md.
 /// </summary>
 [MemoryDiagnoser]
 public class PipelineBenchmarks
@@ -32,6 +38,9 @@ public class PipelineBenchmarks
     private WebApplication _bareApp = null!;
     private RequestDelegate _grip = null!;
     private RequestDelegate _bare = null!;
+    private RequestDelegate _barePipe = null!;
+    private WebApplication _barePipeApp = null!;
+    private readonly System.Security.Claims.ClaimsPrincipal _user = new(new System.Security.Claims.ClaimsIdentity([new("sub", "bench-user")], "bench"));
     private byte[] _body = null!;
     private string[] _tokens = null!;
     private int _request;
@@ -63,9 +72,14 @@ public class PipelineBenchmarks
         _bareApp.MapPost("/api/websocket", (RequestDelegate)BareEcho);
         _bare = Pipeline(_bareApp);
 
+        _barePipeApp = NewApp([]);
+        _barePipeApp.MapPost("/api/websocket", (RequestDelegate)BarePipeEcho);
+        _barePipe = Pipeline(_barePipeApp);
+
         // Both answer 200 with a body, or the comparison means nothing.
         Check(_grip);
         Check(_bare);
+        Check(_barePipe);
     }
 
     [GlobalCleanup]
@@ -73,25 +87,44 @@ public class PipelineBenchmarks
     {
         await _gripApp.DisposeAsync();
         await _bareApp.DisposeAsync();
+        await _barePipeApp.DisposeAsync();
     }
 
     [Benchmark(Baseline = true)]
     public Task Bare() => _bare(NewContext(out _));
 
     [Benchmark]
+    public Task BarePipe() => _barePipe(NewContext(out _));
+
+    [Benchmark]
     public Task Grip() => _grip(NewContext(out _));
+
+    [Benchmark]
+    public Task GripSignedIn()
+    {
+        var context = NewContext(out _);
+        context.User = _user;
+        return _grip(context);
+    }
 
     private void Check(RequestDelegate app)
     {
         var context = NewContext(out var output);
         app(context).GetAwaiter().GetResult();
-        if (context.Response.StatusCode != 200 || output.Length == 0)
+        long length = output.TryRead(out var written) ? written.Buffer.Length : 0;
+        if (context.Response.StatusCode != 200 || length == 0)
         {
-            throw new InvalidOperationException($"The {Scenario} request was answered {context.Response.StatusCode} with {output.Length} bytes.");
+            throw new InvalidOperationException($"The {Scenario} request was answered {context.Response.StatusCode} with {length} bytes.");
         }
     }
 
-    private DefaultHttpContext NewContext(out MemoryStream output)
+    /// <summary>
+    /// A request as Kestrel presents one: the body is a <see cref="PipeReader"/> with a Stream over it,
+    /// and the response body a <see cref="PipeWriter"/> with a Stream over it, so that reading or
+    /// writing through either costs what it costs under Kestrel (DefaultHttpContext alone would put a
+    /// pipe adapter over a MemoryStream, which Kestrel never does).
+    /// </summary>
+    private DefaultHttpContext NewContext(out PipeReader output)
     {
         var context = new DefaultHttpContext { RequestServices = _gripApp.Services };
         var request = context.Request;
@@ -104,9 +137,12 @@ public class PipelineBenchmarks
         headers["Sec-WebSocket-Extensions"] = "grip";
         headers["Grip-Sig"] = _tokens[(_request++ / RequestsPerToken) & 63];
         request.ContentLength = _body.Length;
-        request.Body = new MemoryStream(_body, writable: false);
-        output = new MemoryStream();
-        context.Response.Body = output;
+        var body = PipeReader.Create(new ReadOnlySequence<byte>(_body));
+        context.Features.Set<IRequestBodyPipeFeature>(new RequestBodyPipe(body));
+        request.Body = body.AsStream();
+        var response = new Pipe();
+        context.Features.Set<IHttpResponseBodyFeature>(new ResponseBodyPipe(response.Writer));
+        output = response.Reader;
         return context;
     }
 
@@ -141,6 +177,53 @@ public class PipelineBenchmarks
         }
     }
 
+    /// <summary><see cref="BareEcho"/> through the request's PipeReader and the response's PipeWriter.</summary>
+    private static async Task BarePipeEcho(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var reader = request.BodyReader;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)(request.ContentLength ?? 4096), 16));
+        try
+        {
+            int length = 0;
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var data = result.Buffer;
+                if (length + data.Length > buffer.Length)
+                {
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent(checked((int)(length + data.Length)));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/websocket-events";
+            if (buffer.AsSpan(0, length).StartsWith("OPEN\r\n"u8))
+            {
+                response.Headers["Sec-WebSocket-Extensions"] = "grip";
+            }
+
+            response.ContentLength = length;
+            await response.BodyWriter.WriteAsync(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>The request pipeline the host would run: routing, then the matched endpoint.</summary>
     private static RequestDelegate Pipeline(WebApplication app)
     {
@@ -165,6 +248,32 @@ public class PipelineBenchmarks
         string input = B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray()) + "." + B64(Encoding.UTF8.GetBytes(payload));
         return input + "." + B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(input)));
     }
+}
+
+/// <summary>The request body as a pipe, as Kestrel's request feature offers it.</summary>
+internal sealed class RequestBodyPipe(PipeReader reader) : IRequestBodyPipeFeature
+{
+    public PipeReader Reader => reader;
+}
+
+/// <summary>The response body as a pipe with a Stream over it, as Kestrel's response body feature offers it.</summary>
+internal sealed class ResponseBodyPipe(PipeWriter writer) : IHttpResponseBodyFeature
+{
+    private Stream? _stream;
+
+    public Stream Stream => _stream ??= writer.AsStream();
+
+    public PipeWriter Writer => writer;
+
+    public void DisableBuffering()
+    {
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task CompleteAsync() => writer.CompleteAsync().AsTask();
 }
 
 /// <summary>samples/Echo's handler, minus the close logging: subscribe on OPEN, echo text.</summary>

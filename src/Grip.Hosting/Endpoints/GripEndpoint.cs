@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text;
 using Grip.Diagnostics;
 using Grip.Hosting.Diagnostics;
@@ -13,18 +14,29 @@ using Microsoft.Extensions.Primitives;
 
 namespace Grip.Hosting;
 
+/// <summary>A handler's generated <see cref="IGripHandler.DispatchAsync"/>, bound once per endpoint.</summary>
+internal delegate ValueTask GripDispatchCallback(GripConnection connection, ReadOnlyMemory<byte> events, CancellationToken cancellationToken);
+
 /// <summary>
 /// The request pipeline of one <c>MapGripHandler</c> endpoint: Grip-Sig check (fail closed) ─▶ is
 /// it WebSocket-over-HTTP? ─▶ Connection-Id ─▶ bounded body ─▶ dispatch ─▶ response
 /// (docs/security.md, docs/configuration.md).
 /// </summary>
-internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics metrics, ILogger logger)
-    where THandler : class, IGripHandler
+/// <remarks>
+/// Not generic over the handler on purpose: handler classes are reference types, so a
+/// <c>GripEndpoint&lt;THandler&gt;</c> ran as shared generic code, and under Native AOT every static
+/// field it read and the static abstract <c>THandler.DispatchAsync</c> call went through the
+/// generic dictionary. The handler's dispatch is bound once, as a delegate to its generated
+/// <see cref="IGripHandler.DispatchAsync"/> (<see cref="For{THandler}"/>), and the request path is
+/// ordinary non-generic code (docs/performance.md).
+/// </remarks>
+internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILogger logger, string handlerName, GripDispatchCallback handlerDispatch)
 {
     /// <summary>The media type of WebSocket-over-HTTP bodies, exactly as Pushpin wants it (no parameters).</summary>
     public const string ContentType = "application/websocket-events";
 
-    private static readonly string HandlerName = typeof(THandler).Name;
+    /// <summary>The handler class's name, for logs and metrics.</summary>
+    private string HandlerName { get; } = handlerName;
     private static readonly StringValues ContentTypeValue = new(ContentType);
     private static readonly StringValues GripExtension = new("grip");
 
@@ -34,6 +46,11 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
     /// or per endpoint with <c>WithGripHandlerTimeout</c>.
     /// </summary>
     public TimeSpan? HandlerTimeout { get; set; } = runtime.Options.HandlerTimeout;
+
+    /// <summary>The endpoint of <typeparamref name="THandler"/>: its name for logs and metrics, its generated dispatch.</summary>
+    public static GripEndpoint For<THandler>(GripRuntime runtime, GripMetrics metrics, ILogger logger)
+        where THandler : class, IGripHandler
+        => new(runtime, metrics, logger, typeof(THandler).Name, THandler.DispatchAsync);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -107,7 +124,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             int length;
             try
             {
-                (rented, length) = await ReadBodyAsync(request, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+                (rented, length) = await ReadBodyAsync(request.BodyReader, request.ContentLength, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
             }
             catch (BadHttpRequestException ex)
             {
@@ -133,7 +150,12 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             // 5. Dispatch.
             // The handler holds the connection; the host reads what it wrote from the response.
             var answer = new GripResponse();
-            using var connection = new GripConnection(connectionId, new HttpGripRequest(request), context.RequestServices, signed ? ReadMeta(request) : null, answer)
+            var gripRequest = new HttpGripRequest(request);
+
+            // context.User itself, also when nobody signed in (then ASP.NET Core makes an empty
+            // principal for the request): a handler's ClaimsPrincipal and its HttpContext.User are
+            // one object (RequestBindingTests).
+            using var connection = new GripConnection(connectionId, gripRequest, context.RequestServices, signed ? gripRequest.LazyMeta() : null, answer)
             {
                 User = context.User,
             };
@@ -145,7 +167,7 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
                 using (var dispatch = GripTelemetry.ActivitySource.StartActivity("grip.dispatch", ActivityKind.Internal))
                 {
                     dispatch?.SetTag("grip.handler", HandlerName);
-                    var pending = THandler.DispatchAsync(connection, body, timeoutSource?.Token ?? context.RequestAborted);
+                    var pending = handlerDispatch(connection, body, timeoutSource?.Token ?? context.RequestAborted);
                     if (pending.IsCompleted || timeout is not { } limit)
                     {
                         await pending.ConfigureAwait(false);
@@ -270,58 +292,53 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
         return type.Equals(mediaType, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The connection meta of a signed request, read from its headers when first used.</summary>
-    private static GripMeta ReadMeta(HttpRequest request) => new(() => ReadMetaHeaders(request));
-
-    private static List<KeyValuePair<string, string>>? ReadMetaHeaders(HttpRequest request)
+    /// <summary>
+    /// Reads the body into a pooled array (the handler's events are slices of it); length -1 when it
+    /// is longer than <paramref name="max"/>. Straight from the request's <see cref="PipeReader"/>:
+    /// each buffer Kestrel has is copied once and consumed, and a body with a Content-Length ends
+    /// with the read that completes it, without the extra zero-length read a <see cref="Stream"/> needs.
+    /// </summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(PipeReader reader, long? contentLength, int max, CancellationToken cancellationToken)
     {
-        List<KeyValuePair<string, string>>? meta = null;
-        foreach (var header in request.Headers)
-        {
-            if (header.Key.Length > 5 && header.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
-            {
-                (meta ??= []).Add(new(header.Key[5..], header.Value.ToString()));
-            }
-        }
-
-        return meta;
-    }
-
-    /// <summary>Reads the body into a pooled array; length -1 when it is longer than <paramref name="max"/>.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
-    {
-        int initial = request.ContentLength is { } declared ? (int)declared : 4096;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial + 1, 16));
+        int initial = contentLength is { } declared ? (int)declared : 4096;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 16));
         int total = 0;
         try
         {
-            var stream = request.Body;
             while (true)
             {
-                if (total == buffer.Length)
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var data = result.Buffer;
+                if (data.Length > max - total)
                 {
-                    // Full and not over the limit yet: grow, but never past max + 1 (enough to detect "too large").
-                    int size = (int)Math.Min((long)buffer.Length * 2, (long)max + 1);
-                    byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
+                    reader.AdvanceTo(data.End);
+                    return (buffer, -1);
+                }
+
+                int size = (int)data.Length;
+                if (total + size > buffer.Length)
+                {
+                    // More than announced (or no announcement): grow, never past max (checked above).
+                    int grown = (int)Math.Min(Math.Max((long)buffer.Length * 2, (long)total + size), max);
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent(grown);
                     buffer.AsSpan(0, total).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                data.CopyTo(buffer.AsSpan(total));
+                total += size;
+                reader.AdvanceTo(data.End);
+                if (result.IsCompleted)
                 {
-                    break;
+                    return (buffer, total);
                 }
 
-                total += read;
-                if (total > max)
+                if (result.IsCanceled)
                 {
-                    return (buffer, -1);
+                    throw new OperationCanceledException("The request body read was canceled.");
                 }
             }
-
-            return (buffer, total);
         }
         catch
         {
@@ -436,9 +453,11 @@ internal sealed class GripEndpoint<THandler>(GripRuntime runtime, GripMetrics me
             headers.ContentEncoding = "identity";
         }
 
+        // One write of the whole body with its Content-Length, through the response's PipeWriter
+        // (the Stream over it only adds a layer); Kestrel sends headers and body in one flush.
         var events = answer.Events;
         response.ContentLength = events.Length;
-        await response.Body.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
+        await response.BodyWriter.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The request path for a log line: client text, so escaped and bounded (docs/security.md).</summary>

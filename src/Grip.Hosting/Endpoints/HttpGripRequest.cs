@@ -23,4 +23,24 @@ internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
         var values = request.Headers[name];
         return values.Count == 0 ? null : values.ToString();
     }
+
+    /// <summary>
+    /// The connection meta of a signed request, read from its <c>Meta-*</c> headers when first used
+    /// (a delegate bound to this request: no closure per request).
+    /// </summary>
+    public GripMeta LazyMeta() => new(ReadMetaHeaders);
+
+    private List<KeyValuePair<string, string>>? ReadMetaHeaders()
+    {
+        List<KeyValuePair<string, string>>? meta = null;
+        foreach (var header in request.Headers)
+        {
+            if (header.Key.Length > 5 && header.Key.StartsWith("Meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                (meta ??= []).Add(new(header.Key[5..], header.Value.ToString()));
+            }
+        }
+
+        return meta;
+    }
 }
