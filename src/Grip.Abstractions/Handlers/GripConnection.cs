@@ -484,20 +484,11 @@ public sealed class GripConnection : IDisposable
 
     private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload, bool closing = false)
     {
-        int length = prefix.Length + payload.Length;
-        int encoded = WebSocketEventWriter.GetEncodedLength(type, length);
+        int encoded = WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length);
         CheckBodyLimit(encoded, closing);
 
         // Straight into the response's buffer: one contiguous span (the limit above bounds it).
-        var span = _response.GetEventSpan(encoded);
-        int pos = WebSocketEventWriter.WriteHeader(span, type, length);
-        prefix.CopyTo(span[pos..]);
-        pos += prefix.Length;
-        payload.CopyTo(span[pos..]);
-        pos += payload.Length;
-        span[pos++] = (byte)'\r';
-        span[pos++] = (byte)'\n';
-        _response.AdvanceEvents(pos);
+        _response.AdvanceEvents(WebSocketEventWriter.WriteEvent(_response.GetEventSpan(encoded), type, prefix, payload));
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal static class WebSocketEventTypes
     public static ReadOnlySequence<byte> GetNameSequence(WebSocketEventType type) =>
         type is > WebSocketEventType.Unknown and <= WebSocketEventType.Disconnect
             ? NameSequences[(int)type]
-            : throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name.");
+            : throw NoName(type);
 
     public static ReadOnlyMemory<byte> GetName(WebSocketEventType type) => type switch
     {
@@ -42,7 +42,7 @@ internal static class WebSocketEventTypes
         WebSocketEventType.Pong => PongName,
         WebSocketEventType.Close => CloseName,
         WebSocketEventType.Disconnect => DisconnectName,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name."),
+        _ => throw NoName(type),
     };
 
     /// <summary>
@@ -63,8 +63,10 @@ internal static class WebSocketEventTypes
     };
 
     [DoesNotReturn]
-    private static ReadOnlySpan<byte> ThrowNoName(WebSocketEventType type) =>
-        throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown events carry their own type name.");
+    private static ReadOnlySpan<byte> ThrowNoName(WebSocketEventType type) => throw NoName(type);
+
+    private static ArgumentOutOfRangeException NoName(WebSocketEventType type) =>
+        new(nameof(type), type, "Unknown events carry their own type name.");
 
     /// <summary>Maps a type token to a known type (case-sensitive, as Pushpin does).</summary>
     public static WebSocketEventType Parse(ReadOnlySpan<byte> name) => name.Length switch

@@ -43,24 +43,10 @@ public static class WebSocketEventWriter
         // Fast path: the whole event fits the span the writer already has (the usual case for
         // small messages): one GetSpan, one Advance.
         var span = writer.GetSpan();
-        int digits = HexDigits(length);
-        long total = (long)name.Length + 1 + digits + 2 + length + 2;
+        long total = (long)name.Length + 1 + HexDigits(length) + 2 + length + 2;
         if (span.Length >= total)
         {
-            name.CopyTo(span);
-            int pos = name.Length;
-            span[pos++] = (byte)' ';
-            WriteHex(span.Slice(pos, digits), (uint)length);
-            pos += digits;
-            span[pos++] = (byte)'\r';
-            span[pos++] = (byte)'\n';
-            prefix.CopyTo(span[pos..]);
-            pos += prefix.Length;
-            content.CopyTo(span[pos..]);
-            pos += content.Length;
-            span[pos++] = (byte)'\r';
-            span[pos++] = (byte)'\n';
-            writer.Advance(pos);
+            writer.Advance(WriteEvent(span, type, prefix, content));
             return;
         }
 
@@ -84,6 +70,23 @@ public static class WebSocketEventWriter
         destination[pos++] = (byte)' ';
         WriteHex(destination.Slice(pos, digits), (uint)length);
         pos += digits;
+        destination[pos++] = (byte)'\r';
+        destination[pos++] = (byte)'\n';
+        return pos;
+    }
+
+    /// <summary>
+    /// Writes the whole event <c>TYPE len\r\n</c> + <paramref name="prefix"/> + <paramref name="content"/>
+    /// + <c>\r\n</c> at the start of <paramref name="destination"/>, which has room for it
+    /// (<see cref="GetEncodedLength"/>); returns its length.
+    /// </summary>
+    internal static int WriteEvent(Span<byte> destination, WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content)
+    {
+        int pos = WriteHeader(destination, type, prefix.Length + content.Length);
+        prefix.CopyTo(destination[pos..]);
+        pos += prefix.Length;
+        content.CopyTo(destination[pos..]);
+        pos += content.Length;
         destination[pos++] = (byte)'\r';
         destination[pos++] = (byte)'\n';
         return pos;
