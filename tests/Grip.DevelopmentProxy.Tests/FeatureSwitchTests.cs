@@ -30,7 +30,8 @@ public sealed class FeatureSwitchTests : IDisposable
 
     public void Dispose() => AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
 
-    private static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?> settings, FakeLogCollector? logs = null)
+    /// <summary>AddGrip + MapGripHandler on real Kestrel (port 0); the app and its address.</summary>
+    internal static async Task<(WebApplication App, Uri Address)> StartAsync(string environment, Dictionary<string, string?> settings, FakeLogCollector? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -131,31 +132,10 @@ public sealed class HttpPublishingFeatureSwitchTests : IDisposable
 
     public void Dispose() => AppContext.SetSwitch(GripFeatureSwitches.HttpPublishing, true);
 
-    private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddGrip(builder.Configuration);
-        var app = builder.Build();
-        try
-        {
-            app.MapGripHandler<HandWrittenHandler>("/api/echo");
-            await app.StartAsync();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-    }
-
     [Fact]
     public async Task An_HTTP_publish_target_stops_start_up_naming_the_MSBuild_property()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new() { ["GRIP_URL"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc" }));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FeatureSwitchTests.StartAsync("Production", new() { ["GRIP_URL"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc" }));
         string message = error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(e => e.Message)) : error.Message;
         Assert.Contains("Publishing over HTTP to https://api.fastly.com is configured, but this build leaves HTTP publishing out", message, StringComparison.Ordinal);
         Assert.Contains("<GripHttpPublishingSupport>false</GripHttpPublishingSupport>", message, StringComparison.Ordinal);
@@ -172,11 +152,12 @@ public sealed class HttpPublishingFeatureSwitchTests : IDisposable
         AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, false);
         try
         {
-            await using var app = await StartAsync(new()
+            var (app, _) = await FeatureSwitchTests.StartAsync("Production", new()
             {
                 ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
                 ["Grip:ZeroMqPub"] = $"tcp://127.0.0.1:{port}",
             });
+            await using var _ = app;
             Assert.Null(app.Services.GetService<System.Net.Http.IHttpClientFactory>());
             Assert.IsType<Grip.Hosting.Publishing.GripPublisher>(app.Services.GetRequiredService<IGripPublisher>());
         }

@@ -23,16 +23,9 @@ internal sealed class GripDevelopmentProxyState(
     /// leaves it out (<see cref="GripFeatureSwitches.IsDevelopmentProxySupported"/> is off): the app
     /// serves only signed requests from a real proxy, and says so at start (warning 9032).
     /// </summary>
-    public bool IsLeftOutOfBuild
-    {
-        get
-        {
-            _ = IsActive;
-            return _leftOut;
-        }
-    }
-
-    private bool _leftOut;
+    /// <remarks>Reading it decides first (<see cref="IsActive"/>), so an explicit <c>Enabled = true</c> throws here too.</remarks>
+    public bool IsLeftOutOfBuild =>
+        !IsActive && !GripFeatureSwitches.IsDevelopmentProxySupported && proxyOptions.Value.Enabled is null && RunsByDefault();
 
     /// <summary>What the app says when it is told to run a development proxy this build does not contain.</summary>
     internal static string LeftOutMessage =>
@@ -52,16 +45,15 @@ internal sealed class GripDevelopmentProxyState(
             return explicitly;
         }
 
+        return RunsByDefault() && GripFeatureSwitches.IsDevelopmentProxySupported;
+    }
+
+    /// <summary>Development environment and no GRIP proxy or verify key configured.</summary>
+    private bool RunsByDefault()
+    {
         var grip = gripOptions.Value;
         bool proxyConfigured = grip.GripUrl is not null || grip.VerifyKey is not null || grip.Proxies.Count > 0 || grip.AdditionalVerifyKeys.Count > 0;
         // Without a host environment (a bare service collection) there is no Development to default to.
-        bool byDefault = environment is not null && environment.IsDevelopment() && !proxyConfigured;
-        if (byDefault && !GripFeatureSwitches.IsDevelopmentProxySupported)
-        {
-            _leftOut = true;
-            return false;
-        }
-
-        return byDefault;
+        return environment is not null && environment.IsDevelopment() && !proxyConfigured;
     }
 }
