@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Grip.Protocol;
@@ -80,6 +81,7 @@ public static class WebSocketEventWriter
     /// + <c>\r\n</c> at the start of <paramref name="destination"/>, which has room for it
     /// (<see cref="GetEncodedLength"/>); returns its length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int WriteEvent(Span<byte> destination, WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content)
     {
         int pos = WriteHeader(destination, type, prefix.Length + content.Length);
