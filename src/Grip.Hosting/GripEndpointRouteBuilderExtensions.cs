@@ -59,6 +59,11 @@ public static class GripEndpointRouteBuilderExtensions
 
         services.GetService<GripDevelopmentProxyPaths>()?.Add(pattern);
         var endpoint = GripEndpoint.For<THandler>(runtime, services.GetRequiredService<GripMetrics>(), logger);
+        if (services.GetService<IGripUserIdProvider>() is { } userIds)
+        {
+            endpoint.UserIds = userIds;
+        }
+
         RequestDelegate handle = endpoint.HandleAsync;
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Post], handle);
         builder.WithDisplayName($"GRIP {pattern} ({typeof(THandler).Name})");

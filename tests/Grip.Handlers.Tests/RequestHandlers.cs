@@ -37,3 +37,13 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "text {Text}")]
     public static partial void Received(ILogger logger, string text);
 }
+
+/// <summary>An echo of static methods only: it asks for neither services nor the user.</summary>
+public sealed partial class StaticEchoHandler
+{
+    [OnOpen]
+    public static void Open(GripConnection connection) => connection.Subscribe("echo");
+
+    [OnMessage]
+    public static string Echo(string text) => text;
+}

@@ -45,10 +45,11 @@ internal static class TestTokens
     public static KeyValuePair<string, string> Bearer(string token) => new("Authorization", "Bearer " + token);
 
     /// <summary>An in-process app with JWT bearer authentication, authorization, and the "admins" policy.</summary>
-    public static Task<GripTestHost> StartAsync(Action<WebApplication> map) =>
+    public static Task<GripTestHost> StartAsync(Action<WebApplication> map, Action<IServiceCollection>? services = null) =>
         GripTestHost.StartAsync(
             builder =>
             {
+                services?.Invoke(builder.Services);
                 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
                     .AddJwtBearer(options =>
                     {

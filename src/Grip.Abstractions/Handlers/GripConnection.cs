@@ -28,8 +28,10 @@ public sealed class GripConnection : IDisposable
     public const string SkipSelfSenderMeta = "sender";
 
     private readonly GripResponse _response;
+    private readonly IGripHostRequest? _host;
+    private IServiceProvider? _services;
+    private ClaimsPrincipal? _user;
     private PooledBufferWriter? _scratch;
-    private Utf8JsonWriter? _json;
     private Utf8JsonWriter? _messageJson;
     private string[]? _requestedSubprotocols;
     private bool _skipSelfMetaSent;
@@ -52,9 +54,27 @@ public sealed class GripConnection : IDisposable
         ArgumentNullException.ThrowIfNull(services);
         Id = id;
         Request = request;
-        Services = services;
+        _services = services;
         Meta = meta ?? new GripMeta();
         _response = response ?? new GripResponse();
+    }
+
+    /// <summary>
+    /// The host's connection for one request: its services, user and (when the request is signed)
+    /// meta are read from <paramref name="host"/> when first asked for, not up front.
+    /// </summary>
+    /// <param name="id">The <c>Connection-Id</c> the proxy sent.</param>
+    /// <param name="request">The HTTP request that carried the batch.</param>
+    /// <param name="host">Where the request's services, user and meta headers are read.</param>
+    /// <param name="trustedMeta">Whether the <c>Meta-*</c> headers come from the proxy (a verified <c>Grip-Sig</c>).</param>
+    /// <param name="response">Where the connection writes the response, which the host reads after the dispatch.</param>
+    internal GripConnection(string id, IGripRequest request, IGripHostRequest host, bool trustedMeta, GripResponse response)
+    {
+        Id = id;
+        Request = request;
+        _host = host;
+        Meta = trustedMeta ? new GripMeta(host) : new GripMeta();
+        _response = response;
     }
 
     /// <summary>The connection id (the proxy's <c>Connection-Id</c>), the same on every request of the connection.</summary>
@@ -64,7 +84,8 @@ public sealed class GripConnection : IDisposable
     public IGripRequest Request { get; }
 
     /// <summary>The services of this request's DI scope.</summary>
-    public IServiceProvider Services { get; }
+    /// <exception cref="ObjectDisposedException">Read for the first time after the request ended.</exception>
+    public IServiceProvider Services => Volatile.Read(ref _services) ?? LoadServices();
 
     /// <summary>Connection meta kept by the proxy between requests (<c>Meta-*</c> / <c>Set-Meta-*</c>).</summary>
     public GripMeta Meta { get; }
@@ -75,7 +96,12 @@ public sealed class GripConnection : IDisposable
     /// same credentials, with every request of the connection). An anonymous principal (no
     /// authenticated identity) when nobody signed in; never <see langword="null"/>.
     /// </summary>
-    public ClaimsPrincipal User { get; init; } = new ClaimsPrincipal(new ClaimsIdentity());
+    /// <exception cref="ObjectDisposedException">Read for the first time after the request ended.</exception>
+    public ClaimsPrincipal User
+    {
+        get => Volatile.Read(ref _user) ?? LoadUser();
+        init => _user = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Whether this batch opens the connection (its first event is OPEN).</summary>
     public bool IsOpening { get; internal set; }
@@ -321,7 +347,7 @@ public sealed class GripConnection : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         EnsureWritable();
         var scratch = RentScratch();
-        message.WriteChecked(scratch, _json ??= new Utf8JsonWriter(scratch, GripControlMessage.JsonOptions));
+        message.WriteChecked(scratch);
         AppendEvent(WebSocketEventType.Text, "c:"u8, scratch.WrittenSpan);
     }
 
@@ -419,6 +445,40 @@ public sealed class GripConnection : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Reads now what the connection would otherwise read from the request when first asked for (its
+    /// services, user and meta): the host calls it before it ends the request under a handler that is
+    /// still running (a handler timeout), which keeps them after the request's objects are reused.
+    /// </summary>
+    internal void CaptureRequestState()
+    {
+        Meta.Load();
+        _ = Services;
+        _ = User;
+    }
+
+    private IServiceProvider LoadServices()
+    {
+        // Only a host connection (the internal constructor) gets here: the public one takes the services.
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var services = _host!.Services;
+        return Interlocked.CompareExchange(ref _services, services, null) ?? services;
+    }
+
+    private ClaimsPrincipal LoadUser()
+    {
+        if (_host is null)
+        {
+            // Created without a host (a test driving a handler): nobody signed in.
+            var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
+            return Interlocked.CompareExchange(ref _user, anonymous, null) ?? anonymous;
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var user = _host.User;
+        return Interlocked.CompareExchange(ref _user, user, null) ?? user;
+    }
+
     /// <summary>Whether the host gave up waiting for this connection's handler (<see cref="Abandon"/>).</summary>
     internal bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
 
@@ -440,7 +500,6 @@ public sealed class GripConnection : IDisposable
             return;
         }
 
-        _json?.Dispose();
         _messageJson?.Dispose();
         _scratch?.Dispose();
         _response.Release();

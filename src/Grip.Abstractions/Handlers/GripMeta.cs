@@ -8,7 +8,7 @@ namespace Grip;
 public sealed class GripMeta
 {
     private Dictionary<string, string>? _values;
-    private readonly Func<IEnumerable<KeyValuePair<string, string>>?>? _load;
+    private readonly Grip.Infrastructure.IGripHostRequest? _source;
     private Dictionary<string, string?>? _changes;
 
     /// <summary>Creates meta from the values the proxy sent.</summary>
@@ -19,13 +19,13 @@ public sealed class GripMeta
 
     /// <summary>
     /// Meta read on first use: most requests never look at it, and finding the <c>Meta-*</c> headers
-    /// means walking every request header (docs/performance.md). <paramref name="load"/> runs once
+    /// means walking every request header (docs/performance.md). <paramref name="source"/> is read once
     /// (twice if two threads race; the first result is kept). The host calls <see cref="Load"/>
     /// before the request it reads from ends while a handler may still run.
     /// </summary>
-    internal GripMeta(Func<IEnumerable<KeyValuePair<string, string>>?> load)
+    internal GripMeta(Grip.Infrastructure.IGripHostRequest source)
     {
-        _load = load;
+        _source = source;
     }
 
     /// <summary>Reads the initial values now, if they were not read yet.</summary>
@@ -64,7 +64,7 @@ public sealed class GripMeta
             }
 
             // Two threads may both read the headers; the first result wins and both see it.
-            var filled = Fill(_load?.Invoke());
+            var filled = Fill(_source?.ReadMeta());
             return Interlocked.CompareExchange(ref _values, filled, null) ?? filled;
         }
     }

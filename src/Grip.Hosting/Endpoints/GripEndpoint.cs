@@ -8,6 +8,7 @@ using Grip.Hosting.Security;
 using Grip.Infrastructure;
 using Grip.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -46,6 +47,13 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
     /// or per endpoint with <c>WithGripHandlerTimeout</c>.
     /// </summary>
     public TimeSpan? HandlerTimeout { get; set; } = runtime.Options.HandlerTimeout;
+
+    /// <summary>
+    /// Maps a signed-in user to the id of its user channel: the app's <see cref="IGripUserIdProvider"/>
+    /// (a singleton, docs/publishing.md), resolved once from the application's services so that an
+    /// OPEN creates no request scope for it; <see cref="GripUserIdProvider.Default"/> without one.
+    /// </summary>
+    public IGripUserIdProvider UserIds { get; set; } = GripUserIdProvider.Default;
 
     /// <summary>The endpoint of <typeparamref name="THandler"/>: its name for logs and metrics, its generated dispatch.</summary>
     public static GripEndpoint For<THandler>(GripRuntime runtime, GripMetrics metrics, ILogger logger)
@@ -152,13 +160,9 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             var answer = new GripResponse();
             var gripRequest = new HttpGripRequest(request);
 
-            // context.User itself, also when nobody signed in (then ASP.NET Core makes an empty
-            // principal for the request): a handler's ClaimsPrincipal and its HttpContext.User are
-            // one object (RequestBindingTests).
-            using var connection = new GripConnection(connectionId, gripRequest, context.RequestServices, signed ? gripRequest.LazyMeta() : null, answer)
-            {
-                User = context.User,
-            };
+            // The request's services, user and meta are read from it when a handler first asks
+            // (HttpGripRequest): an echo creates no DI scope and no empty principal per request.
+            using var connection = new GripConnection(connectionId, gripRequest, gripRequest, trustedMeta: signed, answer);
             long start = Stopwatch.GetTimestamp();
             TimeSpan? timeout = HandlerTimeout;
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -176,8 +180,9 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
                     {
                         // The handler is still running: answer without it. Its buffers and the request body
                         // it may still read stay with it (the GC takes them, not the shared pool), and so
-                        // does its meta, read now while the request's headers are still this request's.
-                        connection.Meta.Load();
+                        // does what it reads from the request (meta, services, user): read now, while
+                        // the request's objects are still this request's.
+                        connection.CaptureRequestState();
                         if (connection.Abandon(GripFrameworkClose.HandlerTimeout))
                         {
                             rented = null;
@@ -563,14 +568,21 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
     /// A signed-in user's connection joins its user's channel when it opens (after the handler, so a
     /// rejected or closed connection does not), which makes <c>PublishToUserAsync</c> reach it.
     /// </summary>
-    private static void SubscribeUserChannel(HttpContext context, GripConnection connection)
+    private void SubscribeUserChannel(HttpContext context, GripConnection connection)
     {
         if (!connection.IsOpening || connection.IsRejected || connection.IsClosing)
         {
             return;
         }
 
-        var users = context.RequestServices.GetService(typeof(IGripUserIdProvider)) as IGripUserIdProvider ?? GripUserIdProvider.Default;
+        var users = UserIds;
+        if (users == GripUserIdProvider.Default && context.Features.Get<IHttpAuthenticationFeature>()?.User is null)
+        {
+            // Nobody signed in (no authentication set a user): the default provider has no id for
+            // the empty principal that reading the user would create.
+            return;
+        }
+
         if (users.GetUserId(connection.User) is { Length: > 0 } userId && !userId.Any(char.IsControl))
         {
             connection.Subscribe(GripChannels.ForUser(userId));

@@ -1,9 +1,14 @@
+using System.Security.Claims;
+using Grip.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Grip.Hosting;
 
-/// <summary><see cref="IGripRequest"/> over an ASP.NET Core <see cref="HttpRequest"/>.</summary>
-internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
+/// <summary>
+/// <see cref="IGripRequest"/> over an ASP.NET Core <see cref="HttpRequest"/>, and what its
+/// <see cref="GripConnection"/> reads from the request only when first asked for (<see cref="IGripHostRequest"/>).
+/// </summary>
+internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest, IGripHostRequest
 {
     /// <summary>The ASP.NET Core request context (handler parameters of type HttpContext get it).</summary>
     public HttpContext HttpContext => request.HttpContext;
@@ -25,12 +30,20 @@ internal sealed class HttpGripRequest(HttpRequest request) : IGripRequest
     }
 
     /// <summary>
-    /// The connection meta of a signed request, read from its <c>Meta-*</c> headers when first used
-    /// (a delegate bound to this request: no closure per request).
+    /// <c>HttpContext.RequestServices</c>: ASP.NET Core creates the request's DI scope when it is first
+    /// read, so a batch whose handlers need no services (static methods, no DI) creates none.
     /// </summary>
-    public GripMeta LazyMeta() => new(ReadMetaHeaders);
+    public IServiceProvider Services => request.HttpContext.RequestServices;
 
-    private List<KeyValuePair<string, string>>? ReadMetaHeaders()
+    /// <summary>
+    /// <c>HttpContext.User</c> itself, so a handler's <see cref="ClaimsPrincipal"/> and its
+    /// <c>HttpContext.User</c> are one object (ASP.NET Core makes an empty principal when nobody
+    /// signed in, when first read).
+    /// </summary>
+    public ClaimsPrincipal User => request.HttpContext.User;
+
+    /// <summary>The connection meta of a signed request, from its <c>Meta-*</c> headers.</summary>
+    public IEnumerable<KeyValuePair<string, string>>? ReadMeta()
     {
         List<KeyValuePair<string, string>>? meta = null;
         foreach (var header in request.Headers)

@@ -7,11 +7,11 @@ public class GripMetaLazyTests
     public void The_headers_are_read_on_first_use_and_once()
     {
         int loads = 0;
-        var meta = new GripMeta(() =>
+        var meta = new GripMeta(new FakeHostRequest(meta: () =>
         {
             loads++;
             return [new("User", "alice")];
-        });
+        }));
 
         Assert.Equal(0, loads);
         Assert.Empty(meta.Changes);
@@ -28,7 +28,7 @@ public class GripMetaLazyTests
     [Fact]
     public void Changes_apply_to_the_loaded_values()
     {
-        var meta = new GripMeta(() => [new("Old", "x"), new("Keep", "y")]);
+        var meta = new GripMeta(new FakeHostRequest(meta: () => [new("Old", "x"), new("Keep", "y")]));
         meta.Set("New", "z");
         Assert.True(meta.Remove("old"));
         Assert.Equal(["Keep", "New"], meta.Values.Keys.Order(StringComparer.Ordinal));
@@ -41,7 +41,7 @@ public class GripMetaLazyTests
     {
         // The host calls Load before the request it reads from ends (a timed-out handler may go on).
         string? header = "alice";
-        var meta = new GripMeta(() => header is null ? null : [new("User", header)]);
+        var meta = new GripMeta(new FakeHostRequest(meta: () => header is null ? null : [new("User", header)]));
         meta.Load();
         header = null;
         Assert.Equal("alice", meta["User"]);
@@ -50,7 +50,7 @@ public class GripMetaLazyTests
     [Fact]
     public void No_meta_headers_is_an_empty_meta()
     {
-        var meta = new GripMeta(() => null);
+        var meta = new GripMeta(new FakeHostRequest(meta: () => null));
         Assert.Equal(0, meta.Count);
         Assert.Null(meta["User"]);
     }
