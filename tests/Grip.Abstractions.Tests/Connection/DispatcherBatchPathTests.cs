@@ -179,15 +179,13 @@ public class DispatcherBatchPathTests
 
         public bool HasClose => true;
 
-        public Handler Create(IServiceProvider services) => new();
-
-        public ValueTask OnOpenAsync(Handler handler, GripConnection connection, CancellationToken cancellationToken)
+        public ValueTask OnOpenAsync(ref Handler? handler, GripConnection connection, CancellationToken cancellationToken)
         {
             calls.Add("open");
             return default;
         }
 
-        public ValueTask OnMessageAsync(Handler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        public ValueTask OnMessageAsync(ref Handler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             string text = message.GetText();
             calls.Add(text);
@@ -211,7 +209,7 @@ public class DispatcherBatchPathTests
             }
         }
 
-        public ValueTask OnCloseAsync(Handler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+        public ValueTask OnCloseAsync(ref Handler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
         {
             calls.Add(status.IsDisconnect ? "disconnect" : "close " + status.Code);
             return default;
