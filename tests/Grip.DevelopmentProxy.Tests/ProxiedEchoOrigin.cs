@@ -42,9 +42,7 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
 
     public bool HasClose => true;
 
-    public EchoHandler Create(IServiceProvider services) => new();
-
-    public ValueTask OnOpenAsync(EchoHandler handler, GripConnection connection, CancellationToken cancellationToken)
+    public ValueTask OnOpenAsync(ref EchoHandler? handler, GripConnection connection, CancellationToken cancellationToken)
     {
         if (connection.Request.GetQueryValue("reject") == "1")
         {
@@ -63,7 +61,10 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask OnMessageAsync(EchoHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+    // An async method cannot take the handler slot by reference; this invoker never needs the instance.
+    public ValueTask OnMessageAsync(ref EchoHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => MessageAsync(connection, message, cancellationToken);
+
+    private static async ValueTask MessageAsync(GripConnection connection, GripMessage message, CancellationToken cancellationToken)
     {
         if (!message.IsText)
         {
@@ -117,7 +118,7 @@ internal readonly struct EchoInvoker : IGripHandlerInvoker<EchoHandler>
         }
     }
 
-    public ValueTask OnCloseAsync(EchoHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+    public ValueTask OnCloseAsync(ref EchoHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
     {
         lock (EchoHandler.Closes)
         {

@@ -43,18 +43,16 @@ public readonly struct FilterChoiceInvoker : IGripHandlerInvoker<FilterChoiceHan
 
     public bool HasClose => false;
 
-    public FilterChoiceHandler Create(IServiceProvider services) => new();
-
-    public ValueTask OnOpenAsync(FilterChoiceHandler handler, GripConnection connection, CancellationToken cancellationToken)
+    public ValueTask OnOpenAsync(ref FilterChoiceHandler? handler, GripConnection connection, CancellationToken cancellationToken)
     {
         FilterChoiceHandler.Open(connection);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnMessageAsync(FilterChoiceHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) =>
+    public ValueTask OnMessageAsync(ref FilterChoiceHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
-    public ValueTask OnCloseAsync(FilterChoiceHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) =>
+    public ValueTask OnCloseAsync(ref FilterChoiceHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 }
 

@@ -117,11 +117,12 @@ public sealed class ReliabilityHandler : IGripHandler
 
         public bool HasClose => false;
 
-        public ReliabilityHandler Create(IServiceProvider services) => new();
+        public ValueTask OnOpenAsync(ref ReliabilityHandler? handler, GripConnection connection, CancellationToken cancellationToken) => default;
 
-        public ValueTask OnOpenAsync(ReliabilityHandler handler, GripConnection connection, CancellationToken cancellationToken) => default;
+        // An async method cannot take the handler slot by reference; this invoker never needs the instance.
+        public ValueTask OnMessageAsync(ref ReliabilityHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => MessageAsync(connection, message, cancellationToken);
 
-        public async ValueTask OnMessageAsync(ReliabilityHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        private static async ValueTask MessageAsync(GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             switch (message.GetText())
             {
@@ -140,7 +141,7 @@ public sealed class ReliabilityHandler : IGripHandler
             }
         }
 
-        public ValueTask OnCloseAsync(ReliabilityHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+        public ValueTask OnCloseAsync(ref ReliabilityHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
     }
 }
 

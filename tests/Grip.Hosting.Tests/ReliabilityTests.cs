@@ -312,9 +312,10 @@ public sealed class HangingOpenHandler : IGripHandler
 
         public readonly bool HasClose => false;
 
-        public readonly HangingOpenHandler Create(IServiceProvider services) => new();
+        // An async method cannot take the handler slot by reference; this invoker never needs the instance.
+        public readonly ValueTask OnOpenAsync(ref HangingOpenHandler? handler, GripConnection connection, CancellationToken cancellationToken) => OpenAsync(connection, cancellationToken);
 
-        public readonly async ValueTask OnOpenAsync(HangingOpenHandler handler, GripConnection connection, CancellationToken cancellationToken)
+        private static async ValueTask OpenAsync(GripConnection connection, CancellationToken cancellationToken)
         {
             var signals = (Signals)connection.Services.GetService(typeof(Signals))!;
             using var registration = cancellationToken.Register(() => signals.Cancelled.TrySetResult());
@@ -322,8 +323,8 @@ public sealed class HangingOpenHandler : IGripHandler
             await new TaskCompletionSource().Task;
         }
 
-        public readonly ValueTask OnMessageAsync(HangingOpenHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => default;
+        public readonly ValueTask OnMessageAsync(ref HangingOpenHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => default;
 
-        public readonly ValueTask OnCloseAsync(HangingOpenHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+        public readonly ValueTask OnCloseAsync(ref HangingOpenHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
     }
 }

@@ -103,11 +103,12 @@ public sealed class FaultHandler : IGripHandler
 
         public bool HasClose => false;
 
-        public FaultHandler Create(IServiceProvider services) => new();
+        public ValueTask OnOpenAsync(ref FaultHandler? handler, GripConnection connection, CancellationToken cancellationToken) => default;
 
-        public ValueTask OnOpenAsync(FaultHandler handler, GripConnection connection, CancellationToken cancellationToken) => default;
+        // An async method cannot take the handler slot by reference; this invoker never needs the instance.
+        public ValueTask OnMessageAsync(ref FaultHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => MessageAsync(connection, message, cancellationToken);
 
-        public async ValueTask OnMessageAsync(FaultHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        private static async ValueTask MessageAsync(GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             string text = message.GetText();
             switch (text)
@@ -126,6 +127,6 @@ public sealed class FaultHandler : IGripHandler
             }
         }
 
-        public ValueTask OnCloseAsync(FaultHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+        public ValueTask OnCloseAsync(ref FaultHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
     }
 }

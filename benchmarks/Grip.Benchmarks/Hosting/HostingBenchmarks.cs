@@ -145,22 +145,18 @@ public sealed class EchoBenchHandler : IGripHandler
 
     public struct Invoker : IGripHandlerInvoker<EchoBenchHandler>
     {
-        private static readonly EchoBenchHandler Shared = new();
-
         public readonly bool HasOpen => false;
 
         public readonly bool HasClose => false;
 
-        public readonly EchoBenchHandler Create(IServiceProvider services) => Shared;
+        public readonly ValueTask OnOpenAsync(ref EchoBenchHandler? handler, GripConnection connection, CancellationToken cancellationToken) => default;
 
-        public readonly ValueTask OnOpenAsync(EchoBenchHandler handler, GripConnection connection, CancellationToken cancellationToken) => default;
-
-        public readonly ValueTask OnMessageAsync(EchoBenchHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        public readonly ValueTask OnMessageAsync(ref EchoBenchHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             connection.SendUtf8(message.Data.Span);
             return default;
         }
 
-        public readonly ValueTask OnCloseAsync(EchoBenchHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+        public readonly ValueTask OnCloseAsync(ref EchoBenchHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
     }
 }

@@ -23,7 +23,9 @@ namespace Grip.Benchmarks.Hosting;
 /// requests, as if the origin served that many requests per second. <c>BarePipe</c> is the bare echo
 /// through the request's <c>PipeReader</c> and the response's <c>PipeWriter</c> (how the endpoint reads
 /// and writes since issue 18) instead of the streams; <c>GripSignedIn</c> is <c>Grip</c> with an
-/// authenticated user on the request.
+/// authenticated user on the request; <c>GripEchoSample</c> is <c>Grip</c> with a handler shaped exactly
+/// like samples/Echo's (a logger in the constructor, static <c>[OnOpen]</c> and <c>[OnMessage]</c>,
+/// an instance <c>[OnClose]</c>): what creating the handler instance costs a request, or does not.
 /// Results: docs/performance.md.
 /// </summary>
 [MemoryDiagnoser]
@@ -35,6 +37,8 @@ public class PipelineBenchmarks
     private const string Key = "changeme";
 
     private WebApplication _gripApp = null!;
+    private WebApplication _gripSampleApp = null!;
+    private RequestDelegate _gripSample = null!;
     private WebApplication _bareApp = null!;
     private RequestDelegate _grip = null!;
     private RequestDelegate _bare = null!;
@@ -68,6 +72,10 @@ public class PipelineBenchmarks
         _gripApp.MapGripHandler<PipelineEchoHandler>("/api/websocket");
         _grip = Pipeline(_gripApp);
 
+        _gripSampleApp = NewApp(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=" + Key + "&verify-iss=pushpin" });
+        _gripSampleApp.MapGripHandler<PipelineEchoSampleHandler>("/api/websocket");
+        _gripSample = Pipeline(_gripSampleApp);
+
         _bareApp = NewApp([]);
         _bareApp.MapPost("/api/websocket", (RequestDelegate)BareEcho);
         _bare = Pipeline(_bareApp);
@@ -78,6 +86,7 @@ public class PipelineBenchmarks
 
         // Both answer 200 with a body, or the comparison means nothing.
         Check(_grip);
+        Check(_gripSample);
         Check(_bare);
         Check(_barePipe);
     }
@@ -86,6 +95,7 @@ public class PipelineBenchmarks
     public async Task Cleanup()
     {
         await _gripApp.DisposeAsync();
+        await _gripSampleApp.DisposeAsync();
         await _bareApp.DisposeAsync();
         await _barePipeApp.DisposeAsync();
     }
@@ -98,6 +108,9 @@ public class PipelineBenchmarks
 
     [Benchmark]
     public Task Grip() => _grip(NewContext(out _));
+
+    [Benchmark]
+    public Task GripEchoSample() => _gripSample(NewContext(out _));
 
     [Benchmark]
     public Task GripSignedIn()
@@ -284,4 +297,20 @@ public sealed partial class PipelineEchoHandler
 
     [OnMessage]
     public static void Text(GripConnection connection, string text) => connection.Send(text);
+}
+
+/// <summary>samples/Echo's handler as it is (the logger is a real one with no providers): only [OnClose] needs the instance.</summary>
+public sealed partial class PipelineEchoSampleHandler(ILogger<PipelineEchoSampleHandler> logger)
+{
+    [OnOpen]
+    public static void Open(GripConnection connection) => connection.Subscribe("test");
+
+    [OnMessage]
+    public static void Text(GripConnection connection, string text) => connection.Send(text);
+
+    [OnClose]
+    public void Close(GripConnection connection, CloseStatus status) => LogClosed(logger, connection.Id, status.Code);
+
+    [LoggerMessage(1, LogLevel.Information, "Connection {ConnectionId} closed with code {Code}")]
+    private static partial void LogClosed(ILogger logger, string connectionId, int? code);
 }

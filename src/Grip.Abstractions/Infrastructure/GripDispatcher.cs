@@ -95,8 +95,7 @@ public static class GripDispatcher
     {
         try
         {
-            handler ??= invoker.Create(connection.Services);
-            return invoker.OnMessageAsync(handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
+            return invoker.OnMessageAsync(ref handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -316,8 +315,7 @@ public static class GripDispatcher
                             var span = GripActivities.StartHandler<THandler>("open", connection);
                             try
                             {
-                                handler ??= invoker.Create(connection.Services);
-                                await invoker.OnOpenAsync(handler, connection, cancellationToken).ConfigureAwait(false);
+                                await invoker.OnOpenAsync(ref handler, connection, cancellationToken).ConfigureAwait(false);
                             }
                             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                             {
@@ -357,9 +355,8 @@ public static class GripDispatcher
                         var span = GripActivities.StartHandler<THandler>("message", connection);
                         try
                         {
-                            handler ??= invoker.Create(connection.Services);
                             var message = new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events));
-                            await invoker.OnMessageAsync(handler, connection, message, cancellationToken).ConfigureAwait(false);
+                            await invoker.OnMessageAsync(ref handler, connection, message, cancellationToken).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
@@ -420,8 +417,7 @@ public static class GripDispatcher
         var span = GripActivities.StartHandler<THandler>("close", connection);
         try
         {
-            handler ??= invoker.Create(connection.Services);
-            await invoker.OnCloseAsync(handler, connection, status, cancellationToken).ConfigureAwait(false);
+            await invoker.OnCloseAsync(ref handler, connection, status, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

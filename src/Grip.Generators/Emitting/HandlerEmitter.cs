@@ -7,8 +7,16 @@ namespace Grip.Generators.Emitting;
 /// <summary>
 /// Writes the dispatch code of one handler class from its <see cref="HandlerModel"/>: an explicit
 /// <c>IGripHandler.DispatchAsync</c> that hands the batch to <c>GripDispatcher</c>, and a private
-/// invoker struct that creates the handler and calls its methods (<see cref="InvokerEmitter"/>).
+/// invoker struct that calls the handler's methods (<see cref="InvokerEmitter"/>), creating the
+/// handler only on the way to an instance method.
 /// </summary>
+/// <remarks>
+/// The lifecycle entries (<c>OnOpenAsync</c>, <c>OnMessageAsync</c>, <c>OnCloseAsync</c>) get the
+/// batch's handler slot by reference. Where an entry calls an invoker that needs the instance (see
+/// <see cref="TakesHandler"/>) it passes <c>handler ??= Create(connection.Services)</c>; invokers of
+/// static methods take no handler at all. So the instance is created once per batch, at the first
+/// method that needs it, and never for a batch of static methods.
+/// </remarks>
 /// <remarks>
 /// Written to be read in a debugger: invokers named after methods, services in named locals, lists
 /// wrapped at <see cref="SourceWriter.MaxLineLength"/>, no unused member (golden files: tests/.../Snapshots).
@@ -20,6 +28,9 @@ internal static class HandlerEmitter
     internal const string MessageParameter = $"{Message} message";
 
     internal const string StatusParameter = $"{CloseStatus} status";
+
+    /// <summary>What an entry passes to an invoker that needs the instance: the batch's, created on first use.</summary>
+    private const string CreatedHandler = "handler ??= Create(connection.Services)";
 
     public static string Emit(HandlerModel model, System.Threading.CancellationToken cancellationToken)
     {
@@ -107,7 +118,7 @@ internal static class HandlerEmitter
 
         w.WriteLine();
         w.WriteLines($$"""
-            /// <summary>Creates the handler and calls its methods for <see cref="{{Dispatcher}}"/>.</summary>
+            /// <summary>Calls the handler's methods for <see cref="{{Dispatcher}}"/>, creating the handler only for an instance method.</summary>
             {{GeneratedCode}}
             {{EditorBrowsableNever}}
             {{DebuggerNonUserCode}}
@@ -128,7 +139,7 @@ internal static class HandlerEmitter
                 """);
             EmitCreate(w, model, names);
             w.WriteLine();
-            EmitLifecycleEntry(w, model, "Open", names.Open, null, null);
+            EmitLifecycleEntry(w, model, "Open", model.Open, names.Open, null, null);
             w.WriteLine();
             WriteEntrySignature(w, model, "OnMessageAsync", MessageParameter);
             using (w.Block())
@@ -137,7 +148,7 @@ internal static class HandlerEmitter
             }
 
             w.WriteLine();
-            EmitLifecycleEntry(w, model, "Close", names.Close, StatusParameter, "status");
+            EmitLifecycleEntry(w, model, "Close", model.Close, names.Close, StatusParameter, "status");
 
             if (model.Open is not null)
             {
@@ -187,13 +198,14 @@ internal static class HandlerEmitter
     private static void EmitCreate(SourceWriter w, HandlerModel model, HandlerNames names)
     {
         string handler = model.FullyQualifiedName;
-        string signature = $"public {handler} Create({ServiceProvider} services)";
+        string signature = $"private static {handler} Create({ServiceProvider} services)";
         if (!NeedsInstance(model))
         {
-            w.WriteLine("// Every handler method is static: no instance is created, so dispatch allocates nothing.");
-            WriteExpressionBody(w, signature, "null!;");
+            w.WriteLine("// Every handler method is static: no instance is ever created, so there is no Create.");
             return;
         }
+
+        w.WriteLine("// Called only on the way to an instance method, once per batch: the entries keep it in 'handler'.");
 
         if (model.ConstructorParameters.Count == 0)
         {
@@ -217,27 +229,52 @@ internal static class HandlerEmitter
     }
 
     /// <summary><c>OnOpenAsync</c> or <c>OnCloseAsync</c>: the method's invoker, or nothing without one.</summary>
-    private static void EmitLifecycleEntry(SourceWriter w, HandlerModel model, string role, string? invoker, string? extraParameter, string? extraArgument)
+    private static void EmitLifecycleEntry(SourceWriter w, HandlerModel model, string role, MethodModel? method, string? invoker, string? extraParameter, string? extraArgument)
     {
         WriteEntrySignature(w, model, $"On{role}Async", extraParameter);
         using (w.Block())
         {
-            w.WriteLines(invoker is null
-                ? $"""
+            if (method is null || invoker is null)
+            {
+                w.WriteLines($"""
                     // No [On{role}] method: Has{role} is false, so the dispatcher never calls this.
                     return default;
-                    """
-                : $"return {InvokerCall(invoker, extraArgument)};");
+                    """);
+                return;
+            }
+
+            WriteEntryReturn(w, model, method, invoker, extraArgument);
         }
     }
 
     private static void WriteEntrySignature(SourceWriter w, HandlerModel model, string name, string? extraParameter) =>
-        w.WriteParameters($"public {ValueTask} {name}", InvokerParameters(model, extraParameter), string.Empty);
+        w.WriteParameters($"public {ValueTask} {name}", InvokerParameters($"ref {model.FullyQualifiedName}? handler", extraParameter), string.Empty);
+
+    /// <summary>
+    /// <c>return Invoke...(...);</c> from an entry: an invoker that needs the instance gets the batch's,
+    /// created here if no earlier method of the batch did; one of a static method gets none.
+    /// </summary>
+    private static void WriteEntryReturn(SourceWriter w, HandlerModel model, MethodModel method, string invoker, string? extraArgument) =>
+        w.WriteArguments($"return {invoker}", InvokerArguments(TakesHandler(model, method) ? CreatedHandler : null, extraArgument), ";");
+
+    /// <summary>
+    /// Whether the invoker of <paramref name="method"/> takes the handler: the method is an instance
+    /// method, or a message it cannot deserialize goes to an untyped text method that is.
+    /// </summary>
+    internal static bool TakesHandler(HandlerModel model, MethodModel method)
+    {
+        if (!method.IsStatic)
+        {
+            return true;
+        }
+
+        int fallback = InvokerEmitter.FallbackIndex(model, method);
+        return fallback >= 0 && !model.Messages[fallback].IsStatic;
+    }
 
     /// <summary>Typed routes in declaration order, then the untyped text method; binary to its own.</summary>
     private static void EmitMessageRouting(SourceWriter w, HandlerModel model, HandlerNames names)
     {
-        const string Unsupported = $"{Support}.CloseUnsupportedMessage(connection)";
         int text = -1;
         int binary = -1;
         bool typed = false;
@@ -249,21 +286,18 @@ internal static class HandlerEmitter
             typed |= method.MessageType is not null;
         }
 
-        string textCall = text >= 0 ? InvokerCall(names.Messages[text], "message") : Unsupported;
-        string binaryCall = binary >= 0 ? InvokerCall(names.Messages[binary], "message") : Unsupported;
-        if (!typed && textCall == binaryCall)
+        if (!typed && text == binary)
         {
-            w.WriteLine($"return {textCall};");
+            WriteRoute(w, model, names, text);
             return;
         }
 
-        w.WriteLines($$"""
-            if (!message.IsText)
-            {
-                return {{binaryCall}};
-            }
+        using (w.Block("if (!message.IsText)"))
+        {
+            WriteRoute(w, model, names, binary);
+        }
 
-            """);
+        w.WriteLine();
         if (typed)
         {
             string property = Literal(model.DiscriminatorProperty);
@@ -277,10 +311,10 @@ internal static class HandlerEmitter
                 {
                     if (model.Messages[i].MessageType is { } type)
                     {
-                        w.WriteLines($$"""
-                            case {{MessageTypeResult}}.Found when reader.ValueTextEquals({{Literal(type)}}u8):
-                                return {{InvokerCall(names.Messages[i], "message")}};
-                            """);
+                        w.WriteLine($"case {MessageTypeResult}.Found when reader.ValueTextEquals({Literal(type)}u8):");
+                        w.Indent();
+                        WriteRoute(w, model, names, i);
+                        w.Unindent();
                     }
                 }
 
@@ -300,19 +334,61 @@ internal static class HandlerEmitter
                 : "// No typed route took it and there is no untyped text handler: close with 1003.");
         }
 
-        w.WriteLine($"return {textCall};");
+        WriteRoute(w, model, names, text);
     }
 
-    internal static string[] InvokerParameters(HandlerModel model, string? extraParameter) =>
-        extraParameter is null
-            ? [$"{model.FullyQualifiedName} handler", $"{Connection} connection", $"{CancellationToken} cancellationToken"]
-            : [$"{model.FullyQualifiedName} handler", $"{Connection} connection", extraParameter, $"{CancellationToken} cancellationToken"];
+    /// <summary><c>return</c> the invoker of message method <paramref name="index"/>, or close with 1003 for -1.</summary>
+    private static void WriteRoute(SourceWriter w, HandlerModel model, HandlerNames names, int index)
+    {
+        if (index < 0)
+        {
+            w.WriteLine($"return {Support}.CloseUnsupportedMessage(connection);");
+            return;
+        }
+
+        WriteEntryReturn(w, model, model.Messages[index], names.Messages[index], "message");
+    }
+
+    /// <summary>An invoker's parameters: the handler (when it takes one), the connection, the extra one, the token.</summary>
+    internal static string[] InvokerParameters(string? handlerParameter, string? extraParameter)
+    {
+        var parameters = new List<string>(4);
+        if (handlerParameter is not null)
+        {
+            parameters.Add(handlerParameter);
+        }
+
+        parameters.Add($"{Connection} connection");
+        if (extraParameter is not null)
+        {
+            parameters.Add(extraParameter);
+        }
+
+        parameters.Add($"{CancellationToken} cancellationToken");
+        return parameters.ToArray();
+    }
 
     // Every caller of an invoker has parameters of the same names.
-    internal static string InvokerCall(string invoker, string? extraArgument) =>
-        extraArgument is null
-            ? $"{invoker}(handler, connection, cancellationToken)"
-            : $"{invoker}(handler, connection, {extraArgument}, cancellationToken)";
+    internal static string[] InvokerArguments(string? handlerArgument, string? extraArgument)
+    {
+        var arguments = new List<string>(4);
+        if (handlerArgument is not null)
+        {
+            arguments.Add(handlerArgument);
+        }
+
+        arguments.Add("connection");
+        if (extraArgument is not null)
+        {
+            arguments.Add(extraArgument);
+        }
+
+        arguments.Add("cancellationToken");
+        return arguments.ToArray();
+    }
+
+    internal static string InvokerCall(string invoker, string? handlerArgument, string? extraArgument) =>
+        $"{invoker}({string.Join(", ", InvokerArguments(handlerArgument, extraArgument))})";
 
     private static void WriteExpressionBody(SourceWriter w, string signature, string body)
     {

@@ -17,7 +17,7 @@ internal static class InvokerEmitter
         w.WriteLine($"// {attribute} {model.TypeName}.{method.Name}");
         w.WriteParameters(
             $"private static {(isAsync ? "async " : string.Empty)}{ValueTask} {name}",
-            HandlerEmitter.InvokerParameters(model, extraParameter),
+            HandlerEmitter.InvokerParameters(HandlerEmitter.TakesHandler(model, method) ? $"{model.FullyQualifiedName} handler" : null, extraParameter),
             string.Empty);
         using (w.Block())
         {
@@ -104,6 +104,28 @@ internal static class InvokerEmitter
         return local;
     }
 
+    /// <summary>
+    /// The untyped text method (its index in <see cref="HandlerModel.Messages"/>) that takes a message
+    /// <paramref name="method"/>'s route matched but that does not deserialize, or -1 (then it closes with 1007).
+    /// </summary>
+    internal static int FallbackIndex(HandlerModel model, MethodModel method)
+    {
+        if (method.MessageType is null || method.MessageKind != MessageKind.Json)
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < model.Messages.Count; i++)
+        {
+            if (model.Messages[i].TakesText && model.Messages[i].MessageType is null)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static string MessageExpression(MessageKind kind) => kind switch
     {
         MessageKind.String => "message.GetText()",
@@ -115,18 +137,10 @@ internal static class InvokerEmitter
     /// <summary>Deserializes the message into a local named after the parameter, and returns the local.</summary>
     private static string EmitJsonMessage(SourceWriter w, HandlerModel model, HandlerNames names, NameAllocator locals, MethodModel method, ParameterModel parameter, bool isAsync)
     {
-        string? fallback = null;
-        if (method.MessageType is not null)
-        {
-            for (int i = 0; i < model.Messages.Count; i++)
-            {
-                if (model.Messages[i].TakesText && model.Messages[i].MessageType is null)
-                {
-                    fallback = HandlerEmitter.InvokerCall(names.Messages[i], "message");
-                    break;
-                }
-            }
-        }
+        int index = FallbackIndex(model, method);
+        string? fallback = index < 0
+            ? null
+            : HandlerEmitter.InvokerCall(names.Messages[index], HandlerEmitter.TakesHandler(model, model.Messages[index]) ? "handler" : null, "message");
 
         string reject = fallback ?? $"{Support}.CloseInvalidMessage(connection)";
         string exit = isAsync ? $"await {reject}.ConfigureAwait(false);\nreturn;" : $"return {reject};";

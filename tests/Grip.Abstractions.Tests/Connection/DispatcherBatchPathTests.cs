@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Grip.Infrastructure;
 using Grip.Protocol;
@@ -121,6 +122,33 @@ public class DispatcherBatchPathTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_handler_slot_is_one_per_batch_filled_at_the_first_instance_call_and_kept_through_every_hand_over(bool traced)
+    {
+        // "s…" stands for a static method (it leaves the slot alone), "i…" for an instance method
+        // (it fills an empty slot); "yield-…" goes asynchronous, so the async loop takes over with
+        // the slot the synchronous loop filled. A trace listener sends every event through the async loop.
+        using var listener = traced ? ListenToGrip() : null;
+
+        var (instanceCalls, instanceCreated) = await RunSlot(Text("s1"), Text("i1"), Text("yield-i2"), Text("s2"), Text("i3"), Close(1000));
+        Assert.Equal(["s1 -", "i1 #1", "yield-i2 #1", "s2 -", "i3 #1", "close #1"], instanceCalls);
+        Assert.Equal(1, instanceCreated);
+
+        var (closeCalls, closeCreated) = await RunSlot("OPEN\r\n", Text("s1"), Text("yield-s2"), "DISCONNECT\r\n");
+        Assert.Equal(["open -", "s1 -", "yield-s2 -", "disconnect #1"], closeCalls);
+        Assert.Equal(1, closeCreated);
+
+        var (staticCalls, staticCreated) = await RunSlot(Text("s1"), Ping("p"), Text("yield-s2"), Text("s3"));
+        Assert.Equal(["s1 -", "yield-s2 -", "s3 -"], staticCalls);
+        Assert.Equal(0, staticCreated);
+
+        var (singleCalls, singleCreated) = await RunSlot(Text("s-alone"));
+        Assert.Equal(["s-alone -"], singleCalls);
+        Assert.Equal(0, singleCreated);
+    }
+
+    [Theory]
     [MemberData(nameof(Protocol.MalformedInputTests.Cases), MemberType = typeof(Protocol.MalformedInputTests))]
     public async Task A_malformed_batch_is_refused_with_the_readers_offset_and_reason_before_any_handler(string body, long offset, string reason)
     {
@@ -161,9 +189,81 @@ public class DispatcherBatchPathTests
         return (Encoding.Latin1.GetString(connection.Response.Events.Span), calls, connection);
     }
 
+    private static async Task<(List<string> Calls, int Created)> RunSlot(params string[] events)
+    {
+        using var connection = NewConnection();
+        var calls = new List<string>();
+        var created = new StrongBox<int>();
+        await GripDispatcher.DispatchAsync<SlotHandler, SlotInvoker>(connection, Body(events), new SlotInvoker(calls, created), CancellationToken.None);
+        Assert.Empty(connection.Response.Faults);
+        return (calls, created.Value);
+    }
+
+    private static ActivityListener ListenToGrip()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Grip",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     private static GripConnection NewConnection() => new("batch-path", new TestGripRequest(), new TestServices());
 
     public sealed class Handler;
+
+    /// <summary>A handler instance numbered in creation order.</summary>
+    public sealed class SlotHandler(int serial)
+    {
+        public int Serial { get; } = serial;
+    }
+
+    /// <summary>
+    /// Does with the handler slot what a generated invoker does: a static method ("s…" messages)
+    /// leaves it alone, an instance method ("i…" messages, OPEN is static, CLOSE/DISCONNECT are instance)
+    /// fills an empty one; every call records which instance it saw ("-" for none).
+    /// </summary>
+    private readonly struct SlotInvoker(List<string> calls, StrongBox<int> created) : IGripHandlerInvoker<SlotHandler>
+    {
+        public bool HasOpen => true;
+
+        public bool HasClose => true;
+
+        public ValueTask OnOpenAsync(ref SlotHandler? handler, GripConnection connection, CancellationToken cancellationToken)
+        {
+            calls.Add("open " + Use(ref handler, instance: false));
+            return default;
+        }
+
+        public ValueTask OnMessageAsync(ref SlotHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        {
+            string text = message.GetText();
+            bool yields = text.StartsWith("yield-", StringComparison.Ordinal);
+            calls.Add(text + " " + Use(ref handler, (yields ? text["yield-".Length..] : text).StartsWith('i')));
+            return yields ? YieldAsync() : default;
+        }
+
+        public ValueTask OnCloseAsync(ref SlotHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+        {
+            calls.Add((status.IsDisconnect ? "disconnect " : "close ") + Use(ref handler, instance: true));
+            return default;
+        }
+
+        private string Use(ref SlotHandler? handler, bool instance)
+        {
+            if (!instance)
+            {
+                return "-";
+            }
+
+            handler ??= new SlotHandler(++created.Value);
+            return "#" + handler.Serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static async ValueTask YieldAsync() => await Task.Yield();
+    }
 
     /// <summary>
     /// Echoes text and records every call. Message words: <c>yield…</c> answers after a real
@@ -179,15 +279,13 @@ public class DispatcherBatchPathTests
 
         public bool HasClose => true;
 
-        public Handler Create(IServiceProvider services) => new();
-
-        public ValueTask OnOpenAsync(Handler handler, GripConnection connection, CancellationToken cancellationToken)
+        public ValueTask OnOpenAsync(ref Handler? handler, GripConnection connection, CancellationToken cancellationToken)
         {
             calls.Add("open");
             return default;
         }
 
-        public ValueTask OnMessageAsync(Handler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        public ValueTask OnMessageAsync(ref Handler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             string text = message.GetText();
             calls.Add(text);
@@ -211,7 +309,7 @@ public class DispatcherBatchPathTests
             }
         }
 
-        public ValueTask OnCloseAsync(Handler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+        public ValueTask OnCloseAsync(ref Handler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
         {
             calls.Add(status.IsDisconnect ? "disconnect" : "close " + status.Code);
             return default;

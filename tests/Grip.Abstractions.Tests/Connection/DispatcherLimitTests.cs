@@ -303,15 +303,13 @@ public class DispatcherLimitTests
 
         public bool HasClose => true;
 
-        public LimitHandler Create(IServiceProvider services) => new();
-
-        public ValueTask OnOpenAsync(LimitHandler handler, GripConnection connection, CancellationToken cancellationToken)
+        public ValueTask OnOpenAsync(ref LimitHandler? handler, GripConnection connection, CancellationToken cancellationToken)
         {
             connection.Subscribe("all");
             return default;
         }
 
-        public ValueTask OnMessageAsync(LimitHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        public ValueTask OnMessageAsync(ref LimitHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             if (!message.IsText)
             {
@@ -346,7 +344,7 @@ public class DispatcherLimitTests
             return default;
         }
 
-        public ValueTask OnCloseAsync(LimitHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+        public ValueTask OnCloseAsync(ref LimitHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
         {
             if (connection.Meta["mode"] == "close-sends" && !connection.IsClosing)
             {

@@ -100,11 +100,9 @@ public class DispatcherWireTests
 
         public bool HasClose => false;
 
-        public EchoHandler Create(IServiceProvider services) => new();
+        public ValueTask OnOpenAsync(ref EchoHandler? handler, GripConnection connection, CancellationToken cancellationToken) => default;
 
-        public ValueTask OnOpenAsync(EchoHandler handler, GripConnection connection, CancellationToken cancellationToken) => default;
-
-        public ValueTask OnMessageAsync(EchoHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
+        public ValueTask OnMessageAsync(ref EchoHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken)
         {
             if (message.IsText && message.GetText() == "throw")
             {
@@ -123,6 +121,6 @@ public class DispatcherWireTests
             return default;
         }
 
-        public ValueTask OnCloseAsync(EchoHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
+        public ValueTask OnCloseAsync(ref EchoHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => default;
     }
 }

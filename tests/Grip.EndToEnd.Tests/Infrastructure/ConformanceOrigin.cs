@@ -163,20 +163,21 @@ public readonly struct ConformanceInvoker : IGripHandlerInvoker<ConformanceHandl
 
     public bool HasClose => true;
 
-    public ConformanceHandler Create(IServiceProvider services) => new(services.GetRequiredService<OriginProbe>());
+    // Created on first use in the batch, as the generated invoker does for instance methods.
+    private static ConformanceHandler Create(IServiceProvider services) => new(services.GetRequiredService<OriginProbe>());
 
-    public ValueTask OnOpenAsync(ConformanceHandler handler, GripConnection connection, CancellationToken cancellationToken)
+    public ValueTask OnOpenAsync(ref ConformanceHandler? handler, GripConnection connection, CancellationToken cancellationToken)
     {
-        handler.Open(connection);
+        (handler ??= Create(connection.Services)).Open(connection);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnMessageAsync(ConformanceHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) =>
-        handler.Message(connection, message);
+    public ValueTask OnMessageAsync(ref ConformanceHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) =>
+        (handler ??= Create(connection.Services)).Message(connection, message);
 
-    public ValueTask OnCloseAsync(ConformanceHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
+    public ValueTask OnCloseAsync(ref ConformanceHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken)
     {
-        handler.Close(connection, status);
+        (handler ??= Create(connection.Services)).Close(connection, status);
         return ValueTask.CompletedTask;
     }
 }

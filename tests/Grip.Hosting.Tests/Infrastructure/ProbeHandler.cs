@@ -65,13 +65,14 @@ public sealed class ProbeHandler(HandlerProbe probe) : IGripHandler
 
         public readonly bool HasClose => true;
 
-        public readonly ProbeHandler Create(IServiceProvider services) => new((HandlerProbe)services.GetService(typeof(HandlerProbe))!);
+        // Created on first use in the batch, as the generated invoker does for instance methods.
+        private static ProbeHandler Create(IServiceProvider services) => new((HandlerProbe)services.GetService(typeof(HandlerProbe))!);
 
-        public readonly ValueTask OnOpenAsync(ProbeHandler handler, GripConnection connection, CancellationToken cancellationToken) => handler.OpenAsync(connection);
+        public readonly ValueTask OnOpenAsync(ref ProbeHandler? handler, GripConnection connection, CancellationToken cancellationToken) => (handler ??= Create(connection.Services)).OpenAsync(connection);
 
-        public readonly ValueTask OnMessageAsync(ProbeHandler handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => handler.MessageAsync(connection, message);
+        public readonly ValueTask OnMessageAsync(ref ProbeHandler? handler, GripConnection connection, GripMessage message, CancellationToken cancellationToken) => (handler ??= Create(connection.Services)).MessageAsync(connection, message);
 
-        public readonly ValueTask OnCloseAsync(ProbeHandler handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => handler.CloseAsync(status);
+        public readonly ValueTask OnCloseAsync(ref ProbeHandler? handler, GripConnection connection, CloseStatus status, CancellationToken cancellationToken) => (handler ??= Create(connection.Services)).CloseAsync(status);
     }
 }
 
