@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Grip.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,9 +16,9 @@ namespace Grip.Handlers.Tests;
 public sealed class RequestStateTests
 {
     [Fact]
-    public async Task A_batch_that_never_reads_the_user_makes_no_principal()
+    public async Task A_batch_that_never_reads_the_user_or_services_makes_no_principal_and_no_scope()
     {
-        var seen = new ConcurrentQueue<(string Path, bool AuthenticationFeature)>();
+        var seen = new ConcurrentQueue<(string Path, bool AuthenticationFeature, bool Scope)>();
         await using var host = await GripTestHost.StartAsync(
             null,
             app =>
@@ -26,10 +27,11 @@ public sealed class RequestStateTests
                 app.Use(async (context, next) =>
                 {
                     await next(context);
-                    seen.Enqueue((context.Request.Path, context.Features.Get<IHttpAuthenticationFeature>() is not null));
+                    seen.Enqueue((context.Request.Path, context.Features.Get<IHttpAuthenticationFeature>() is not null, context.Features.Get<IServiceProvidersFeature>() is not null));
                 });
                 app.MapGripHandler<StaticEchoHandler>("/echo");
                 app.MapGripHandler<ProfileHandler>("/me");
+                app.MapGripHandler<RequestHandler>("/request");
             });
 
         await using (var client = await host.ConnectAsync("/echo"))
@@ -47,7 +49,17 @@ public sealed class RequestStateTests
         var echo = seen.Where(s => s.Path == "/echo").ToArray();
         Assert.NotEmpty(echo);
         Assert.All(echo, s => Assert.False(s.AuthenticationFeature));
+        Assert.All(echo, s => Assert.False(s.Scope));
         Assert.Contains(seen, s => s.Path == "/me" && s.AuthenticationFeature);
+
+        // A handler with an instance method (RequestHandler takes an ILogger in its constructor) does
+        // create the request's scope.
+        await using (var client = await host.ConnectAsync("/request"))
+        {
+            await client.ReceiveTextAsync();
+        }
+
+        Assert.Contains(seen, s => s.Path == "/request" && s.Scope);
     }
 
     [Fact]
