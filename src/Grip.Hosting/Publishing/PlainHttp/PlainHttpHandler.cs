@@ -54,6 +54,11 @@ internal sealed class PlainHttpHandler : HttpMessageHandler
 
     private int _connectionsOpened;
 
+    /// <summary>Connection attempts so far, failed ones included (for tests and diagnostics).</summary>
+    internal int ConnectionAttempts => Volatile.Read(ref _connectionAttempts);
+
+    private int _connectionAttempts;
+
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -131,7 +136,7 @@ internal sealed class PlainHttpHandler : HttpMessageHandler
 
     private PlainHttpConnectionPool GetPool(Uri uri)
     {
-        string key = uri.IdnHost + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string key = PlainHttpRequestWriter.HostOf(uri) + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         lock (_poolsLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -152,7 +157,8 @@ internal sealed class PlainHttpHandler : HttpMessageHandler
             return idle;
         }
 
-        var socket = await ConnectAsync(uri.IdnHost, uri.Port, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _connectionAttempts);
+        var socket = await ConnectAsync(PlainHttpRequestWriter.HostOf(uri), uri.Port, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _connectionsOpened);
         return new PlainHttpConnection(socket, Environment.TickCount64);
     }
