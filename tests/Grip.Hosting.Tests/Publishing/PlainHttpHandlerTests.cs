@@ -381,6 +381,22 @@ public sealed class PlainHttpHandlerTests
     }
 
     [Fact]
+    public async Task A_host_name_is_resolved_and_its_addresses_tried_in_turn()
+    {
+        // "localhost" may resolve to ::1 first, where nothing listens: the client goes on to 127.0.0.1.
+        byte[]? received = null;
+        await using var server = new RawHttpServer(async c =>
+        {
+            received = await c.ReadRequestAsync();
+            await c.WriteAsync(Ok);
+        });
+        using var handler = Handler();
+        using var client = Client(handler);
+        Assert.Equal("Published\n", await BodyOf(client, new Uri($"http://localhost:{server.Port}/publish/")));
+        Assert.StartsWith($"POST /publish/ HTTP/1.1\r\nHost: localhost:{server.Port}\r\n", Encoding.Latin1.GetString(received!), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_body_without_a_known_length_is_refused_before_connecting()
     {
         await using var server = RawHttpServer.Answering(Ok);

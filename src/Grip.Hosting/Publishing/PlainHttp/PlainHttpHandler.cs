@@ -181,20 +181,22 @@ internal sealed class PlainHttpHandler : HttpMessageHandler
                 : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
             foreach (var address in addresses)
             {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                Socket? socket = null;
                 try
                 {
+                    // Created per address: an IPv6 address needs an IPv6 socket (and a host without IPv6 fails here, not below).
+                    socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                     await socket.ConnectAsync(new IPEndPoint(address, port), token).ConfigureAwait(false);
                     return socket;
                 }
                 catch (SocketException ex)
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     last = ex;
                 }
                 catch
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     throw;
                 }
             }
@@ -212,7 +214,7 @@ internal sealed class PlainHttpHandler : HttpMessageHandler
         }
         catch (SocketException ex)
         {
-            // DNS failures.
+            // Name resolution failures (connect failures are caught per address above).
             throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Could not resolve {host}: {ex.Message}", ex);
         }
 
