@@ -591,44 +591,15 @@ public sealed class PlainHttpHandlerTests
     [Fact]
     public async Task A_connect_that_does_not_complete_times_out_with_the_connect_timeout()
     {
-        // A listener that never accepts, with its backlog filled: the kernel drops further SYNs, so a
-        // connect neither succeeds nor is refused.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var fillers = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < 8; i++)
-            {
-                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                fillers.Add(filler);
-                using var attempt = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-                try
-                {
-                    await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), attempt.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break; // the backlog is full
-                }
-            }
-
-            using var handler = Handler(new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) });
-            using var client = Client(handler);
-            var error = await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(client, new Uri($"http://127.0.0.1:{port}/publish/")));
-            Assert.Equal(HttpRequestError.ConnectionError, error.HttpRequestError);
-            Assert.IsType<TimeoutException>(error.InnerException);
-            Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            foreach (var filler in fillers)
-            {
-                filler.Dispose();
-            }
-        }
+        using var listener = await FullBacklogListener.StartAsync();
+        using var handler = Handler(new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        using var client = Client(handler);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(client, new Uri($"http://127.0.0.1:{listener.Port}/publish/")));
+        Assert.Equal(HttpRequestError.ConnectionError, error.HttpRequestError);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, handler.ConnectionAttempts);
+        Assert.Equal(0, handler.ConnectionsOpened);
     }
 
     [Fact]
