@@ -48,4 +48,24 @@ internal static class GripFeatureSwitches
     [FeatureSwitchDefinition(HttpPublishing)]
     internal static bool IsHttpPublishingSupported =>
         !AppContext.TryGetSwitch(HttpPublishing, out bool supported) || supported;
+
+    /// <summary>The switch behind <see cref="IsHttpsPublishingSupported"/>; MSBuild: <c>GripHttpsPublishingSupport</c>.</summary>
+    internal const string HttpsPublishing = "Grip.Hosting.HttpsPublishing.IsSupported";
+
+    /// <summary>The MSBuild property that sets <see cref="HttpsPublishing"/>.</summary>
+    internal const string HttpsPublishingProperty = "GripHttpsPublishingSupport";
+
+    /// <summary>
+    /// Whether publishing over HTTPS (Fastly's API, any <c>https://</c> publish endpoint) is part of this
+    /// build. On unless the switch says false: then HTTP publish requests go through GripHandlers' own
+    /// plain HTTP/1.1 client (Publishing/PlainHttp) instead of <see cref="SocketsHttpHandler"/>, so the TLS
+    /// stack (SslStream, X.509, the OpenSSL interop: 2.3 MiB of a Native AOT executable) is not compiled
+    /// in, and an <c>https://</c> publish target fails start-up validation. For an origin that publishes
+    /// only to Pushpin's plain-HTTP publish endpoint (<c>http://127.0.0.1:5561</c>). Publishing over HTTP
+    /// left out altogether (<see cref="IsHttpPublishingSupported"/> false) wins.
+    /// </summary>
+    /// <remarks>Read each time, like <see cref="IsDevelopmentProxySupported"/>.</remarks>
+    [FeatureSwitchDefinition(HttpsPublishing)]
+    internal static bool IsHttpsPublishingSupported =>
+        !AppContext.TryGetSwitch(HttpsPublishing, out bool supported) || supported;
 }

@@ -4,6 +4,7 @@ using Grip.Hosting;
 using Grip.Hosting.Development;
 using Grip.Hosting.Diagnostics;
 using Grip.Hosting.Publishing;
+using Grip.Hosting.Publishing.PlainHttp;
 using Grip.Hosting.Publishing.ZeroMq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -77,7 +78,7 @@ public static class GripServiceCollectionExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<GripRuntime>().Verifier);
         services.TryAddSingleton<ZeroMqSockets>();
         services.TryAddSingleton(static sp => new GripPublisher(
-            GripFeatureSwitches.IsHttpPublishingSupported ? sp.GetRequiredService<IHttpClientFactory>() : null,
+            PublishHttpClients(sp),
             sp.GetRequiredService<GripRuntime>(),
             sp.GetRequiredService<GripMetrics>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GripPublisher>>(),
@@ -123,6 +124,20 @@ public static class GripServiceCollectionExtensions
             return services;
         }
 
+        if (!GripFeatureSwitches.IsHttpsPublishingSupported)
+        {
+            // No TLS in this build (a constant under Native AOT: neither SocketsHttpHandler nor the
+            // client factory is compiled in for publishing): one plain HTTP/1.1 handler with its
+            // connection pool serves every sender; an https:// target fails validation at start-up.
+            services.TryAddSingleton(static sp => new PlainHttpHandler(new PlainHttpHandlerOptions
+            {
+                ConnectTimeout = sp.GetRequiredService<IOptions<GripOptions>>().Value.Publisher.AttemptTimeout,
+                IdleTimeout = TimeSpan.FromSeconds(30),
+                Lifetime = TimeSpan.FromMinutes(2),
+            }));
+            return services;
+        }
+
         services.AddHttpClient(GripPublisher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
             {
@@ -132,5 +147,27 @@ public static class GripServiceCollectionExtensions
             });
 
         return services;
+    }
+
+    /// <summary>
+    /// How the publisher's HTTP senders get their client: none when HTTP publishing is left out of the
+    /// build; a client over the shared <see cref="PlainHttpHandler"/> when HTTPS publishing is; otherwise
+    /// the <see cref="GripPublisher.HttpClientName"/> factory client (SocketsHttpHandler, TLS included).
+    /// </summary>
+    private static Func<HttpClient>? PublishHttpClients(IServiceProvider sp)
+    {
+        if (!GripFeatureSwitches.IsHttpPublishingSupported)
+        {
+            return null;
+        }
+
+        if (!GripFeatureSwitches.IsHttpsPublishingSupported)
+        {
+            var handler = sp.GetRequiredService<PlainHttpHandler>();
+            return () => new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        }
+
+        var factory = sp.GetRequiredService<IHttpClientFactory>();
+        return () => factory.CreateClient(GripPublisher.HttpClientName);
     }
 }

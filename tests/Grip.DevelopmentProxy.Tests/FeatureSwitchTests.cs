@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -165,5 +166,165 @@ public sealed class HttpPublishingFeatureSwitchTests : IDisposable
         {
             AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
         }
+    }
+}
+
+/// <summary>
+/// The <c>Grip.Hosting.HttpsPublishing.IsSupported</c> switch (<c>GripHttpsPublishingSupport</c>): off, HTTP
+/// publishes go through the plain HTTP/1.1 client instead of SocketsHttpHandler and https:// targets are
+/// refused at start-up; unset, nothing changes.
+/// </summary>
+[Collection(FeatureSwitchTestGroup.Name)]
+public sealed class HttpsPublishingFeatureSwitchTests : IDisposable
+{
+    public HttpsPublishingFeatureSwitchTests() => AppContext.SetSwitch(GripFeatureSwitches.HttpsPublishing, false);
+
+    public void Dispose()
+    {
+        AppContext.SetSwitch(GripFeatureSwitches.HttpsPublishing, true);
+        AppContext.SetSwitch(GripFeatureSwitches.HttpPublishing, true);
+        AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, true);
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("Grip:Publisher:RetryBaseDelay", "00:00:00.010");
+        settings.TryAdd("Grip:Publisher:AttemptTimeout", "00:00:15");
+        settings.TryAdd("Grip:Publisher:TotalTimeout", "00:00:30");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddGrip(configuration).BuildServiceProvider();
+    }
+
+    /// <summary>A publish endpoint on Kestrel: records each request's connection, headers and body; answers with <paramref name="status"/>.</summary>
+    private static async Task<(WebApplication App, Uri Address, System.Collections.Concurrent.ConcurrentQueue<(string Connection, string? Authorization, long? Length, string Body)> Requests)> StartProxyAsync(int status = 200)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<(string, string?, long?, string)>();
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            string body = await reader.ReadToEndAsync();
+            requests.Enqueue((context.Connection.Id, context.Request.Headers.Authorization.ToString(), context.Request.ContentLength, body));
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsync(status == 200 ? "Published\n" : "Bad format: no items\n");
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address), requests);
+    }
+
+    [Fact]
+    public void The_switch_reads_the_AppContext_value_each_time()
+    {
+        Assert.False(GripFeatureSwitches.IsHttpsPublishingSupported);
+        AppContext.SetSwitch(GripFeatureSwitches.HttpsPublishing, true);
+        Assert.True(GripFeatureSwitches.IsHttpsPublishingSupported);
+    }
+
+    [Fact]
+    public void By_default_publishing_keeps_SocketsHttpHandler()
+    {
+        AppContext.SetSwitch(GripFeatureSwitches.HttpsPublishing, true);
+        using var services = Services(new() { ["GRIP_URL"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme" });
+        Assert.Null(services.GetService<Grip.Hosting.Publishing.PlainHttp.PlainHttpHandler>());
+        var handler = services.GetRequiredService<System.Net.Http.IHttpMessageHandlerFactory>().CreateHandler(Grip.Hosting.Publishing.GripPublisher.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler!;
+        }
+
+        Assert.IsType<SocketsHttpHandler>(handler);
+    }
+
+    [Fact]
+    public async Task Off_publishes_go_through_the_plain_client_on_one_kept_alive_connection_with_the_JWT()
+    {
+        AppContext.SetSwitch(GripFeatureSwitches.DevelopmentProxy, false);
+        var (app, address, requests) = await StartProxyAsync();
+        await using var _ = app;
+        await using var services = Services(new() { ["GRIP_URL"] = $"http://127.0.0.1:{address.Port}/?iss=pushpin&key=changeme" });
+        var publisher = services.GetRequiredService<IGripPublisher>();
+        for (int i = 0; i < 3; i++)
+        {
+            await publisher.PublishAsync("room", "hello " + i);
+        }
+
+        Assert.Null(services.GetService<System.Net.Http.IHttpClientFactory>());
+        var handler = services.GetRequiredService<Grip.Hosting.Publishing.PlainHttp.PlainHttpHandler>();
+        Assert.Equal(1, handler.ConnectionsOpened);
+        Assert.Equal(3, requests.Count);
+        Assert.Single(requests.Select(r => r.Connection).Distinct());
+        var (_, authorization, length, body) = requests.Last();
+        Assert.StartsWith("Bearer ey", authorization, StringComparison.Ordinal);
+        Assert.Equal("""{"items":[{"channel":"room","formats":{"ws-message":{"content":"hello 2"}}}]}""", body);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), length);
+    }
+
+    [Fact]
+    public async Task Off_an_error_status_is_reported_as_before()
+    {
+        var (app, address, requests) = await StartProxyAsync(status: 400);
+        await using var _ = app;
+        await using var services = Services(new() { ["GRIP_URL"] = $"http://127.0.0.1:{address.Port}/?iss=pushpin&key=changeme" });
+        var error = await Assert.ThrowsAsync<GripPublishException>(() => services.GetRequiredService<IGripPublisher>().PublishAsync("room", "x"));
+        var failure = Assert.Single(error.Failures);
+        Assert.Equal(400, failure.StatusCode);
+        Assert.Contains("Bad format: no items", failure.Body, StringComparison.Ordinal);
+        Assert.Single(requests);
+    }
+
+    [Fact]
+    public async Task Off_a_proxy_that_is_down_is_retried_then_reported_as_not_connected()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var services = Services(new() { ["GRIP_URL"] = $"http://127.0.0.1:{port}/", ["Grip:Publisher:MaxRetryAttempts"] = "2" });
+        var error = await Assert.ThrowsAsync<GripPublishException>(() => services.GetRequiredService<IGripPublisher>().PublishAsync("c", "x"));
+        var failure = Assert.Single(error.Failures);
+        Assert.Null(failure.StatusCode);
+        Assert.Equal(GripPublishOutcome.Failed, failure.Outcome);
+        Assert.Equal(GripPublishFailureReason.NotConnected, failure.Reason);
+        Assert.Contains("transport error", failure.Body, StringComparison.Ordinal);
+        Assert.False(error.IsUncertain);
+        Assert.Equal(3, services.GetRequiredService<Grip.Hosting.Publishing.PlainHttp.PlainHttpHandler>().ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task Off_an_https_publish_target_stops_start_up_naming_the_MSBuild_property()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FeatureSwitchTests.StartAsync("Production", new() { ["GRIP_URL"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc" }));
+        string message = error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("Publishing over HTTPS to https://api.fastly.com is configured, but this build leaves HTTPS publishing out", message, StringComparison.Ordinal);
+        Assert.Contains("'Grip.Hosting.HttpsPublishing.IsSupported'", message, StringComparison.Ordinal);
+        Assert.Contains("<GripHttpsPublishingSupport>false</GripHttpsPublishingSupport>", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Off_the_https_one_of_several_proxies_is_named()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FeatureSwitchTests.StartAsync("Production", new()
+        {
+            ["Grip:Proxies:0:Url"] = "http://127.0.0.1:5561/?iss=pushpin&key=changeme",
+            ["Grip:Proxies:1:Url"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc",
+        }));
+        string message = error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("Publishing over HTTPS to https://api.fastly.com is configured", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:5561 is configured", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HTTP_publishing_left_out_as_well_wins_over_the_https_message()
+    {
+        AppContext.SetSwitch(GripFeatureSwitches.HttpPublishing, false);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FeatureSwitchTests.StartAsync("Production", new() { ["GRIP_URL"] = "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc" }));
+        string message = error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("this build leaves HTTP publishing out", message, StringComparison.Ordinal);
+        Assert.Contains("<GripHttpPublishingSupport>false</GripHttpPublishingSupport>", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTPS", message, StringComparison.Ordinal);
     }
 }

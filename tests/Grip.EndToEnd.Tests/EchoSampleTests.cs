@@ -95,4 +95,21 @@ public sealed class EchoSampleAotFeatureSwitchTests
         Assert.Contains("no Grip-Sig verify key", error.Message, StringComparison.Ordinal);
         Assert.Contains("In Development this would start the development proxy", error.Message, StringComparison.Ordinal);
     }
+
+    [AotFact]
+    public async Task The_native_build_without_TLS_refuses_an_https_publish_target_naming_the_switch()
+    {
+        // samples/Echo sets GripHttpsPublishingSupport=false: it publishes through the plain HTTP client,
+        // and an https:// target (Fastly's API) stops start-up instead of failing at the first publish.
+        await SampleBinaries.EnsureAotPublishedAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
+            SampleApp.Echo,
+            SampleRuntime.Aot,
+            PushpinProcess.GetFreePort(),
+            gripUrl: "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc",
+            new Dictionary<string, string>()));
+        Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Publishing over HTTPS to https://api.fastly.com is configured, but this build leaves HTTPS publishing out", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<GripHttpsPublishingSupport>false</GripHttpsPublishingSupport>", error.Message, StringComparison.Ordinal);
+    }
 }

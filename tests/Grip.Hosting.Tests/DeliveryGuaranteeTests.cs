@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Grip.Hosting.Publishing;
@@ -164,50 +162,21 @@ public sealed class DeliveryGuaranteeTests
     {
         // A listener whose backlog is full: the kernel drops further SYNs, so connecting hangs and no
         // byte of the request can reach anyone.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var fillers = new List<Socket>();
-        try
+        using var listener = await FullBacklogListener.StartAsync();
+        await using var services = Services(new()
         {
-            for (int i = 0; i < 3; i++)
-            {
-                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                fillers.Add(filler);
-                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-                try
-                {
-                    await filler.ConnectAsync(IPAddress.Loopback, port, cts.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-
-            await using var services = Services(new()
-            {
-                ["GRIP_URL"] = $"http://127.0.0.1:{port}/",
-                ["Grip:Publisher:AttemptTimeout"] = "00:00:00.300",
-            });
-            using var requests = Counter(services, "grip.publish.requests");
-            var ex = await Assert.ThrowsAsync<GripPublishException>(() => Publisher(services).PublishAsync("c", "x"));
-            var failure = Assert.Single(ex.Failures);
-            Assert.Equal(GripPublishOutcome.Failed, failure.Outcome);
-            Assert.Contains(failure.Reason, new[] { GripPublishFailureReason.SendTimeout, GripPublishFailureReason.NotConnected });
-            Assert.False(ex.IsUncertain);
-            var attempts = requests.GetMeasurementSnapshot();
-            Assert.Equal(3, attempts.Count);
-            Assert.All(attempts, m => Assert.Equal("not_sent", m.Tags["grip.result"]));
-        }
-        finally
-        {
-            foreach (var filler in fillers)
-            {
-                filler.Dispose();
-            }
-        }
+            ["GRIP_URL"] = $"http://127.0.0.1:{listener.Port}/",
+            ["Grip:Publisher:AttemptTimeout"] = "00:00:00.300",
+        });
+        using var requests = Counter(services, "grip.publish.requests");
+        var ex = await Assert.ThrowsAsync<GripPublishException>(() => Publisher(services).PublishAsync("c", "x"));
+        var failure = Assert.Single(ex.Failures);
+        Assert.Equal(GripPublishOutcome.Failed, failure.Outcome);
+        Assert.Contains(failure.Reason, new[] { GripPublishFailureReason.SendTimeout, GripPublishFailureReason.NotConnected });
+        Assert.False(ex.IsUncertain);
+        var attempts = requests.GetMeasurementSnapshot();
+        Assert.Equal(3, attempts.Count);
+        Assert.All(attempts, m => Assert.Equal("not_sent", m.Tags["grip.result"]));
     }
 
     [Fact]

@@ -212,6 +212,14 @@ internal sealed class GripResolvedConfiguration
                 $"(the '{GripFeatureSwitches.HttpPublishing}' feature switch is off: <{GripFeatureSwitches.HttpPublishingProperty}>false</{GripFeatureSwitches.HttpPublishingProperty}>). " +
                 "Publish over ZeroMQ instead (Grip:ZeroMqPub, and GRIP_URL for the verify key only), or build with HTTP publishing.");
         }
+        else if (!GripFeatureSwitches.IsHttpsPublishingSupported
+            && targets.FirstOrDefault(t => !string.Equals(t.PublishUri.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase)) is { } secure)
+        {
+            errors.Add(
+                $"Publishing over HTTPS to {secure.PublishUri.GetLeftPart(UriPartial.Authority)} is configured, but this build leaves HTTPS publishing out " +
+                $"(the '{GripFeatureSwitches.HttpsPublishing}' feature switch is off: <{GripFeatureSwitches.HttpsPublishingProperty}>false</{GripFeatureSwitches.HttpsPublishingProperty}>): " +
+                "its plain HTTP client sends to http:// publish endpoints only. Publish to an http:// endpoint (Pushpin's :5561), or build with HTTPS publishing (remove the property; Fastly needs it).");
+        }
 
         return new GripResolvedConfiguration(targets, zeroMqTargets, verifyKeys, verifyKeySources, errors);
 

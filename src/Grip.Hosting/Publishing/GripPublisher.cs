@@ -15,7 +15,10 @@ namespace Grip.Hosting.Publishing;
 /// </summary>
 internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposable
 {
-    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the HTTP sender uses.</summary>
+    /// <summary>
+    /// The name of the <see cref="IHttpClientFactory"/> client the HTTP sender uses (with HTTPS publishing
+    /// left out of the build, the plain HTTP client is used instead and no factory client exists).
+    /// </summary>
     public const string HttpClientName = "Grip.Publisher";
 
     /// <summary>Pushpin refuses publish bodies over this size.</summary>
@@ -28,7 +31,13 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
     private readonly GripDelivery _defaultDelivery;
     private int _disposed;
 
-    public GripPublisher(IHttpClientFactory? clientFactory, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqSockets? zeroMq = null)
+    /// <summary>One queue per configured proxy (HTTP targets first, then ZeroMQ PUB sockets).</summary>
+    /// <param name="httpClients">Creates the client of each HTTP target's sender (null when HTTP publishing is left out of the build): see GripServiceCollectionExtensions.</param>
+    /// <param name="runtime">The resolved configuration and options.</param>
+    /// <param name="metrics">The publish metrics.</param>
+    /// <param name="logger">The publisher's logger.</param>
+    /// <param name="zeroMq">The ZeroMQ PUB sockets, if configured.</param>
+    public GripPublisher(Func<HttpClient>? httpClients, GripRuntime runtime, GripMetrics metrics, ILogger<GripPublisher> logger, ZeroMqSockets? zeroMq = null)
     {
         _logger = logger;
         var options = runtime.Options.Publisher;
@@ -40,7 +49,7 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
         _queues = new GripProxyQueue[targets.Count + pubSockets.Count];
         for (int i = 0; i < targets.Count; i++)
         {
-            _queues[i] = new GripProxyQueue(CreateSender(targets[i], clientFactory, runtime), options, metrics, logger);
+            _queues[i] = new GripProxyQueue(CreateSender(targets[i], httpClients, runtime), options, metrics, logger);
         }
 
         for (int i = 0; i < pubSockets.Count; i++)
@@ -111,9 +120,9 @@ internal sealed class GripPublisher : IGripPublisher, IAsyncDisposable, IDisposa
 
     /// <summary>The transport for an HTTP target; ZeroMQ PUB sockets get a <see cref="ZeroMqProxySender"/> (<see cref="IGripProxySender"/>).</summary>
     /// <exception cref="InvalidOperationException">HTTP publishing is left out of this build (start-up validation reports it first).</exception>
-    private static HttpProxySender CreateSender(GripPublishTarget target, IHttpClientFactory? clientFactory, GripRuntime runtime) =>
-        GripFeatureSwitches.IsHttpPublishingSupported && clientFactory is not null
-            ? new HttpProxySender(target, clientFactory, runtime.Options.Publisher, runtime.TimeProvider)
+    private static HttpProxySender CreateSender(GripPublishTarget target, Func<HttpClient>? httpClients, GripRuntime runtime) =>
+        GripFeatureSwitches.IsHttpPublishingSupported && httpClients is not null
+            ? new HttpProxySender(target, httpClients(), runtime.Options.Publisher, runtime.TimeProvider)
             : throw new InvalidOperationException($"Publishing over HTTP to {target.PublishUri} needs HTTP publishing, which this build leaves out ({GripFeatureSwitches.HttpPublishingProperty}).");
 
     private (PendingPublish[] Publishes, List<GripPublishFailure>? Refused) Enqueue(IReadOnlyList<PublishItem> items, GripDelivery delivery, Activity? activity, CancellationToken cancellationToken)

@@ -40,13 +40,20 @@ internal sealed class HttpProxySender : IGripProxySender
     private readonly Lock _jwtLock = new();
     private (string Token, DateTimeOffset RenewAt)? _jwt;
 
-    public HttpProxySender(GripPublishTarget target, IHttpClientFactory clientFactory, GripPublisherOptions options, TimeProvider time)
+    /// <param name="target">The proxy.</param>
+    /// <param name="client">
+    /// The sender's client for its whole life (created while the container is alive, so that queued
+    /// publishes can still go out while the host shuts down): the <see cref="GripPublisher.HttpClientName"/>
+    /// factory client, or one over the shared plain HTTP handler when HTTPS publishing is left out of the
+    /// build. Either handler recycles connections (a pooled-connection lifetime), which keeps DNS changes
+    /// visible. Disposed with the sender.
+    /// </param>
+    /// <param name="options">The publisher's options.</param>
+    /// <param name="time">The clock for JWT renewal.</param>
+    public HttpProxySender(GripPublishTarget target, HttpClient client, GripPublisherOptions options, TimeProvider time)
     {
         _target = target;
-        // One client for the sender's life (created while the container is alive, so that queued
-        // publishes can still go out while the host shuts down). Its handler recycles connections
-        // (PooledConnectionLifetime), which keeps DNS changes visible.
-        _client = clientFactory.CreateClient(GripPublisher.HttpClientName);
+        _client = client;
         _options = options;
         _time = time;
     }
