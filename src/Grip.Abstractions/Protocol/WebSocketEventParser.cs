@@ -215,8 +215,9 @@ internal static class WebSocketEventParser
         return (int)length;
     }
 
+    /// <summary>The value of an ASCII hexadecimal digit (either case), or -1 for any other byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int HexValue(byte b)
+    internal static int HexValue(byte b)
     {
         uint d = (uint)(b - '0');
         if (d <= 9)

@@ -368,7 +368,7 @@ internal sealed class PlainHttpConnection : IDisposable
     {
         int digits = 0;
         long size = 0;
-        while (digits < line.Length && HexValue(line[digits]) is var v && v >= 0)
+        while (digits < line.Length && Grip.Protocol.WebSocketEventParser.HexValue(line[digits]) is var v && v >= 0)
         {
             if (digits == 15)
             {
@@ -514,14 +514,6 @@ internal sealed class PlainHttpConnection : IDisposable
     }
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
-
-    private static int HexValue(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
 
     /// <summary>RFC 9110 token characters (a field name).</summary>
     private static bool IsToken(ReadOnlySpan<byte> name)
