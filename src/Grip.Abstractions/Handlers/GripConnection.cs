@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -132,7 +134,12 @@ public sealed class GripConnection : IDisposable
     /// with a code and the longest reason (125 bytes of payload), so the framework can always end
     /// the connection with a close code, whatever handlers and automatic answers wrote before.
     /// </summary>
-    internal static readonly int CloseReserveBytes = WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Close, 2 + CloseCodes.MaxReasonBytes);
+    /// <remarks>
+    /// A constant (<c>CLOSE 7d\r\n</c>, 125 bytes, <c>\r\n</c>; a test pins it to
+    /// <see cref="WebSocketEventWriter.GetEncodedLength"/>) rather than a computed static: every write
+    /// reads it, and under Native AOT a computed static costs a class-initialization check per read.
+    /// </remarks>
+    internal const int CloseReserveBytes = 5 + 1 + 2 + 2 + 2 + CloseCodes.MaxReasonBytes + 2;
 
     private int _abandoned;
 
@@ -541,6 +548,7 @@ public sealed class GripConnection : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AppendEvent(WebSocketEventType type, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload, bool closing = false)
     {
         int encoded = WebSocketEventWriter.GetEncodedLength(type, prefix.Length + payload.Length);
@@ -555,15 +563,24 @@ public sealed class GripConnection : IDisposable
     /// Every write but the closing one (CLOSE, DISCONNECT) must also leave <see cref="CloseReserveBytes"/>
     /// free, so a connection can always be closed with a code.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckBodyLimit(int additional, bool closing = false)
     {
         int limit = closing ? GripLimits.MaxResponseBodyBytes : GripLimits.MaxResponseBodyBytes - CloseReserveBytes;
         if (_response.WrittenCount + additional > limit)
         {
-            ResponseLimitReached = true;
-            throw new GripLimitExceededException(
-                $"The response to the proxy would be {_response.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes ({CloseReserveBytes} of them are kept for the closing CLOSE). Publish large or many messages instead.");
+            ThrowBodyLimit(additional);
         }
+    }
+
+    // Out of line: the check above runs for every write, the message text only once.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
+    private void ThrowBodyLimit(int additional)
+    {
+        ResponseLimitReached = true;
+        throw new GripLimitExceededException(
+            $"The response to the proxy would be {_response.WrittenCount + additional} bytes; Pushpin drops the connection when a response body exceeds {GripLimits.MaxResponseBodyBytes} bytes ({CloseReserveBytes} of them are kept for the closing CLOSE). Publish large or many messages instead.");
     }
 
     private PooledBufferWriter RentScratch()
@@ -581,13 +598,21 @@ public sealed class GripConnection : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureWritable()
     {
-        ObjectDisposedException.ThrowIf(_disposed || IsAbandoned, this);
-        if (IsClosing)
+        if (_disposed || IsClosing || IsAbandoned)
         {
-            throw new InvalidOperationException($"Connection {Id} is closing: nothing more can be sent to it in this batch.");
+            ThrowNotWritable();
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
+    private void ThrowNotWritable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed || IsAbandoned, this);
+        throw new InvalidOperationException($"Connection {Id} is closing: nothing more can be sent to it in this batch.");
     }
 
     private static string[] ParseSubprotocols(string? header)

@@ -51,21 +51,31 @@ public static class GripDispatcher
         if (position == body.Length && first.IsMessage && !connection.IsClosing && !connection.IsRejected && !GripActivities.IsEnabled)
         {
             THandler? handler = null;
-            var pending = InvokeMessage(connection, ref handler, first, events, invoker, cancellationToken);
-            if (pending == default)
+            ValueTask pending;
+            try
             {
-                // Finished synchronously (what a generated invoker returns then): nothing to observe.
+                // InvokeMessage, written out: one call less for every single-message request.
+                pending = invoker.OnMessageAsync(ref handler, connection, new GripMessage(first.Type == WebSocketEventType.Text, first.GetContent(events)), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                OnMessageFault(connection, ex);
+                return default;
+            }
+            catch (OperationCanceledException ex)
+            {
+                return ValueTask.FromException(ex);
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                // Finished synchronously (default, what a generated invoker returns then), or a
+                // completed task or pooled IValueTaskSource: GetResult observes it (and recycles the source).
+                pending.GetAwaiter().GetResult();
                 return default;
             }
 
-            if (!pending.IsCompletedSuccessfully)
-            {
-                return AwaitMessageAsync(pending, connection, cancellationToken);
-            }
-
-            // A completed task or pooled IValueTaskSource: GetResult observes it (and recycles the source).
-            pending.GetAwaiter().GetResult();
-            return default;
+            return AwaitMessageAsync(pending, connection, cancellationToken);
         }
 
         // Validate the whole batch first: a malformed batch runs no handler at all. The events it
@@ -82,31 +92,6 @@ public static class GripDispatcher
         }
 
         return DispatchEvents<THandler, TInvoker>(connection, events, count, first, parsed, invoker, cancellationToken);
-    }
-
-    /// <summary>
-    /// Calls <c>[OnMessage]</c> for <paramref name="e"/>. A handler that throws before returning
-    /// its task is handled here (the fault closes with 1011); a cancelled request comes back as a
-    /// faulted task, as from the async path. The caller awaits what is returned.
-    /// </summary>
-    private static ValueTask InvokeMessage<THandler, TInvoker>(GripConnection connection, ref THandler? handler, BatchEvent e, ReadOnlyMemory<byte> events, TInvoker invoker, CancellationToken cancellationToken)
-        where THandler : class
-        where TInvoker : struct, IGripHandlerInvoker<THandler>
-    {
-        try
-        {
-            return invoker.OnMessageAsync(ref handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            OnMessageFault(connection, ex);
-            return default;
-        }
-        catch (OperationCanceledException ex)
-        {
-            // The request was cancelled: surface it through the task, as the async path does.
-            return ValueTask.FromException(ex);
-        }
     }
 
     private static async ValueTask AwaitMessageAsync(ValueTask pending, GripConnection connection, CancellationToken cancellationToken)
@@ -179,17 +164,29 @@ public static class GripDispatcher
 
                     if (e.IsMessage)
                     {
-                        var pending = InvokeMessage(connection, ref handler, e, events, invoker, cancellationToken);
-                        if (pending != default)
+                        ValueTask pending;
+                        try
                         {
-                            if (!pending.IsCompletedSuccessfully)
-                            {
-                                // Still running, faulted or cancelled: the async path awaits it (and owns the array from here).
-                                return ResumeAfterMessageAsync(pending, connection, events, index + 1, count, first, parsed, handler, invoker, cancellationToken);
-                            }
-
-                            pending.GetAwaiter().GetResult();
+                            // InvokeMessage, written out: one call less per event.
+                            pending = invoker.OnMessageAsync(ref handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
                         }
+                        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                        {
+                            OnMessageFault(connection, ex);
+                            continue;
+                        }
+                        catch (OperationCanceledException ex)
+                        {
+                            pending = ValueTask.FromException(ex);
+                        }
+
+                        if (!pending.IsCompletedSuccessfully)
+                        {
+                            // Still running, faulted or cancelled: the async path awaits it (and owns the array from here).
+                            return ResumeAfterMessageAsync(pending, connection, events, index + 1, count, first, parsed, handler, invoker, cancellationToken);
+                        }
+
+                        pending.GetAwaiter().GetResult();
                     }
                     else if (e.Type == WebSocketEventType.Ping)
                     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Grip.Internal;
 
@@ -24,6 +25,7 @@ internal struct PooledBuffer
 
     public readonly ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -69,18 +71,19 @@ internal struct PooledBuffer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int sizeHint)
     {
-        if (sizeHint < 1)
+        // The common case inline (room left), the growing out of line.
+        if (_buffer.Length - _written < Math.Max(sizeHint, 1))
         {
-            sizeHint = 1;
+            Grow(Math.Max(sizeHint, 1));
         }
+    }
 
-        if (_buffer.Length - _written >= sizeHint)
-        {
-            return;
-        }
-
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int sizeHint)
+    {
         int newSize = Math.Max(_buffer.Length * 2, _written + sizeHint);
         byte[] next = ArrayPool<byte>.Shared.Rent(newSize);
         _buffer.AsSpan(0, _written).CopyTo(next);

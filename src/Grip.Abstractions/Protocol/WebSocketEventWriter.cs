@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -143,6 +144,7 @@ public static class WebSocketEventWriter
     }
 
     /// <summary>The number of bytes <c>TYPE len\r\n…\r\n</c> takes for a content of <paramref name="contentLength"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int GetEncodedLength(WebSocketEventType type, int contentLength) =>
         WebSocketEventTypes.GetNameSpan(type).Length + 1 + HexDigits(contentLength) + 2 + contentLength + 2;
 
@@ -175,14 +177,8 @@ public static class WebSocketEventWriter
         }
     }
 
-    private static int HexDigits(int value)
-    {
-        int digits = 1;
-        while ((value >>= 4) != 0)
-        {
-            digits++;
-        }
-
-        return digits;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int HexDigits(int value) =>
+        // One digit per started group of 4 bits, at least one (0 is "0"); lengths are never negative.
+        (BitOperations.Log2((uint)value) >> 2) + 1;
 }

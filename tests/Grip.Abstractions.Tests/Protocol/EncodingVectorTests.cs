@@ -145,6 +145,34 @@ public class EncodingVectorTests
         Assert.Equal(code, e.GetCloseStatus().Code);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    [InlineData(1_000_000)]
+    [InlineData(0x0FFF_FFFF)]
+    [InlineData(0x1000_0000)]
+    public void Encoded_lengths_count_one_hex_digit_per_started_nibble(int length)
+    {
+        // The digit count is computed, not looped: pin it to the formatted length at every boundary.
+        int digits = length.ToString("x", System.Globalization.CultureInfo.InvariantCulture).Length;
+        Assert.Equal(4 + 1 + digits + 2 + length + 2, (long)WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Text, length));
+    }
+
+    [Fact]
+    public void The_room_kept_for_the_closing_CLOSE_is_a_CLOSE_with_the_longest_reason()
+    {
+        // GripConnection.CloseReserveBytes is a constant for speed; it must stay what it stands for.
+        Assert.Equal(GripConnection.CloseReserveBytes, WebSocketEventWriter.GetEncodedLength(WebSocketEventType.Close, 2 + CloseCodes.MaxReasonBytes));
+    }
+
     [Fact]
     public void Close_reason_limit_is_123_utf8_bytes()
     {
