@@ -221,6 +221,7 @@ public static class GripDispatcher
     /// timeout, and not once a handler caught the response-limit exception and returned (the
     /// framework then closes with 1009 at this event boundary).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool CanContinue(GripConnection connection)
     {
         if (connection.IsClosing || connection.IsRejected || connection.IsAbandoned)
