@@ -54,7 +54,10 @@ public static class GripDispatcher
             ValueTask pending;
             try
             {
-                // InvokeMessage, written out: one call less for every single-message request.
+                // [OnMessage], with a fault closing with 1011 and a cancellation coming back as a
+                // faulted task (as from the async path). Written out here and in DispatchEvents, not
+                // in a helper: a method with a try/catch of its own is not inlined, and its frame cost
+                // a fifth of the whole dispatch of a small message (docs/performance.md).
                 pending = invoker.OnMessageAsync(ref handler, connection, new GripMessage(first.Type == WebSocketEventType.Text, first.GetContent(events)), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -167,7 +170,7 @@ public static class GripDispatcher
                         ValueTask pending;
                         try
                         {
-                            // InvokeMessage, written out: one call less per event.
+                            // As in DispatchAsync's single-message path (written out for speed, see there).
                             pending = invoker.OnMessageAsync(ref handler, connection, new GripMessage(e.Type == WebSocketEventType.Text, e.GetContent(events)), cancellationToken);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

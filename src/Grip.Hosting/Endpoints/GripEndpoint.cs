@@ -121,7 +121,8 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         // rate (240 B/s after a 5 s grace) would then abort the request, and with it the client's
         // WebSocket: the fan-out harness saw 993 of 1,000 connections dropped that way
         // (docs/performance.md). The size limit above still applies.
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } bodyRate)
+        // The indexer rather than Get<T>: a generic virtual method costs a lookup per call under Native AOT.
+        if (context.Features[typeof(IHttpMinRequestBodyDataRateFeature)] is IHttpMinRequestBodyDataRateFeature bodyRate)
         {
             bodyRate.MinDataRate = null;
         }
@@ -576,7 +577,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         }
 
         var users = UserIds;
-        if (users == GripUserIdProvider.Default && context.Features.Get<IHttpAuthenticationFeature>()?.User is null)
+        if (users == GripUserIdProvider.Default && (context.Features[typeof(IHttpAuthenticationFeature)] as IHttpAuthenticationFeature)?.User is null)
         {
             // Nobody signed in (no authentication set a user): the default provider has no id for
             // the empty principal that reading the user would create.
