@@ -63,6 +63,7 @@ public static class WebSocketEventWriter
     /// bytes at the start of <paramref name="destination"/>, which has room for it; returns its length.
     /// The caller writes the content and the closing CRLF (<see cref="GetEncodedLength"/> bytes in all).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int WriteHeader(Span<byte> destination, WebSocketEventType type, int length)
     {
         var name = WebSocketEventTypes.GetNameSpan(type);
@@ -95,6 +96,7 @@ public static class WebSocketEventWriter
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteHex(Span<byte> destination, uint value)
     {
         for (int i = destination.Length - 1; i >= 0; i--)
