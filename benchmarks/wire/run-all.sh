@@ -124,7 +124,9 @@ for run in $(seq 1 "$COLD_RUNS"); do
   for app in kestrel-limit-aot/kestrel-limit echo-aot/Echo; do
     p=$(free_port)
     echo "## $app run $run" >> "$OUT/coldstart.txt"
-    GRIP_URL="$GRIP_URL_VALUE" "$WORK/harness/coldstart.sh" "$WORK/$app --urls http://127.0.0.1:$p" "http://127.0.0.1:$p/api/websocket" >> "$OUT/coldstart.txt" 2>&1 || true
+    # The same logging as under load (kestrel-limit sets Warning in code; samples/Echo has no
+    # appsettings.json, so it would log four Information lines per request and grow its RSS with them).
+    GRIP_URL="$GRIP_URL_VALUE" Logging__LogLevel__Default=Warning "$WORK/harness/coldstart.sh" "$WORK/$app --urls http://127.0.0.1:$p" "http://127.0.0.1:$p/api/websocket" >> "$OUT/coldstart.txt" 2>&1 || true
   done
 done
 {
