@@ -75,9 +75,10 @@ internal struct PooledBuffer
     private void Ensure(int sizeHint)
     {
         // The common case inline (room left), the growing out of line.
-        if (_buffer.Length - _written < Math.Max(sizeHint, 1))
+        int needed = Math.Max(sizeHint, 1);
+        if (_buffer.Length - _written < needed)
         {
-            Grow(Math.Max(sizeHint, 1));
+            Grow(needed);
         }
     }
 
