@@ -70,13 +70,7 @@ public sealed class EchoSampleAotFeatureSwitchTests
     [AotFact]
     public async Task Asking_the_native_build_for_the_development_proxy_stops_start_up_naming_the_switch()
     {
-        await SampleBinaries.EnsureAotPublishedAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
-            SampleApp.Echo,
-            SampleRuntime.Aot,
-            PushpinProcess.GetFreePort(),
-            gripUrl: null,
-            new Dictionary<string, string> { ["Grip__DevelopmentProxy__Enabled"] = "true", ["Grip__AllowUnsignedRequests"] = "true" }));
+        var error = await NativeEchoStartupErrorAsync(gripUrl: null, new Dictionary<string, string> { ["Grip__DevelopmentProxy__Enabled"] = "true", ["Grip__AllowUnsignedRequests"] = "true" });
         Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
         Assert.Contains("Grip:DevelopmentProxy:Enabled is true, but the GRIP development proxy is not part of this build", error.Message, StringComparison.Ordinal);
         Assert.Contains("<GripDevelopmentProxySupport>true</GripDevelopmentProxySupport>", error.Message, StringComparison.Ordinal);
@@ -85,13 +79,7 @@ public sealed class EchoSampleAotFeatureSwitchTests
     [AotFact]
     public async Task In_Development_without_GRIP_URL_the_native_build_says_the_proxy_was_left_out()
     {
-        await SampleBinaries.EnsureAotPublishedAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
-            SampleApp.Echo,
-            SampleRuntime.Aot,
-            PushpinProcess.GetFreePort(),
-            gripUrl: null,
-            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }));
+        var error = await NativeEchoStartupErrorAsync(gripUrl: null, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         Assert.Contains("no Grip-Sig verify key", error.Message, StringComparison.Ordinal);
         Assert.Contains("In Development this would start the development proxy", error.Message, StringComparison.Ordinal);
     }
@@ -101,15 +89,21 @@ public sealed class EchoSampleAotFeatureSwitchTests
     {
         // samples/Echo sets GripHttpsPublishingSupport=false: it publishes through the plain HTTP client,
         // and an https:// target (Fastly's API) stops start-up instead of failing at the first publish.
-        await SampleBinaries.EnsureAotPublishedAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
-            SampleApp.Echo,
-            SampleRuntime.Aot,
-            PushpinProcess.GetFreePort(),
-            gripUrl: "https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc",
-            new Dictionary<string, string>()));
+        var error = await NativeEchoStartupErrorAsync("https://api.fastly.com/service/abc?key=token&verify-iss=fastly:abc", new Dictionary<string, string>());
         Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
         Assert.Contains("Publishing over HTTPS to https://api.fastly.com is configured, but this build leaves HTTPS publishing out", error.Message, StringComparison.Ordinal);
         Assert.Contains("<GripHttpsPublishingSupport>false</GripHttpsPublishingSupport>", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the native Echo with <paramref name="environment"/> and returns why start-up failed.</summary>
+    private static async Task<InvalidOperationException> NativeEchoStartupErrorAsync(string? gripUrl, Dictionary<string, string> environment)
+    {
+        await SampleBinaries.EnsureAotPublishedAsync();
+        return await Assert.ThrowsAsync<InvalidOperationException>(() => SampleProcess.StartAsync(
+            SampleApp.Echo,
+            SampleRuntime.Aot,
+            PushpinProcess.GetFreePort(),
+            gripUrl,
+            environment));
     }
 }

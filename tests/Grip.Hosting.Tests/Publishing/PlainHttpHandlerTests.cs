@@ -4,13 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Grip.Hosting.Publishing.PlainHttp;
 using Grip.Hosting.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Grip.Hosting.Tests.Publishing;
 
@@ -125,27 +119,21 @@ public sealed class PlainHttpHandlerTests
     [Fact]
     public async Task Sequential_publishes_to_Kestrel_use_one_connection()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var app = builder.Build();
+        // The fake publish endpoint answers 411 to a chunked request, as Pushpin does.
+        await using var proxy = await FakeProxy.StartAsync();
         var connections = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        app.Run(async context =>
+        proxy.Respond = async (attempt, context) =>
         {
             connections.AddOrUpdate(context.Connection.Id, 1, (_, n) => n + 1);
-            using var reader = new StreamReader(context.Request.Body);
-            string body = await reader.ReadToEndAsync();
             context.Response.Headers["X-Length"] = context.Request.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await context.Response.WriteAsync("got " + body); // chunked: Kestrel does not know the length
-        });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            await context.Response.WriteAsync("got " + Encoding.UTF8.GetString(proxy.Requests.ElementAt(attempt).Body)); // chunked: Kestrel does not know the length
+        };
 
         using var handler = Handler();
         using var client = Client(handler);
         for (int i = 0; i < 4; i++)
         {
-            using var response = await SendAsync(client, new Uri(address, "/publish/"));
+            using var response = await SendAsync(client, new Uri(proxy.BaseUri, "/publish/"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("got {\"items\":[]}", await response.Content.ReadAsStringAsync());
             Assert.Equal("12", Assert.Single(response.Headers.GetValues("X-Length")));
