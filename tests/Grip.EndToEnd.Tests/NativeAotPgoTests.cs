@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Grip.EndToEnd.Tests.Infrastructure;
+using Grip.Tests.Packaging;
+
+namespace Grip.EndToEnd.Tests;
+
+/// <summary>
+/// GripNativeAotPgo (src/Grip.Hosting/buildTransitive/Grip.Hosting.targets, docs/configuration.md): a
+/// Native AOT publish hands the compiler the .NET runtime pack's StandardOptimizationData.mibc, the
+/// profile the JIT build's framework assemblies were precompiled with; false leaves it out; a
+/// project's own profiles stay.
+/// </summary>
+public sealed class NativeAotPgoTests
+{
+    private const string ProfileSuffix = "/tools/StandardOptimizationData.mibc";
+
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
+    [AotFact]
+    public async Task The_native_samples_were_compiled_with_the_runtime_packs_profile()
+    {
+        await SampleBinaries.EnsureAotPublishedAsync();
+        foreach (var app in Enum.GetValues<SampleApp>())
+        {
+            // The compiler's response file from the publish (.ci/run and EnsureAotPublishedAsync publish Release for linux-x64).
+            string name = app.ToString();
+            string rsp = Path.Combine(SampleBinaries.RepoRoot, "samples", name, "obj", "Release", "net10.0", "linux-x64", "native", name + ".ilc.rsp");
+            Assert.True(File.Exists(rsp), $"no Native AOT compiler response file at {rsp}");
+            var profiles = File.ReadAllLines(rsp).Where(l => l.StartsWith("--mibc:", StringComparison.Ordinal)).Select(l => l["--mibc:".Length..]).ToArray();
+            string profile = Assert.Single(profiles);
+            Assert.EndsWith(ProfileSuffix, profile.Replace('\\', '/'), StringComparison.Ordinal);
+            Assert.Contains("microsoft.netcore.app.runtime.linux-x64", profile, StringComparison.OrdinalIgnoreCase);
+            Assert.True(File.Exists(profile), $"{name}: the profile {profile} does not exist");
+        }
+    }
+
+    [Fact]
+    public async Task Publishing_as_Native_AOT_adds_the_runtime_packs_profile_and_keeps_the_projects_own()
+    {
+        using var project = new PgoProject();
+        string own = Path.Combine(project.Directory, "mine.mibc");
+        File.WriteAllBytes(own, []);
+
+        var profiles = await project.MibcFilesAsync("-p:PublishAot=true", "-p:OwnProfile=" + own);
+
+        Assert.Equal(2, profiles.Length);
+        Assert.Contains(own, profiles);
+        string runtimePack = Assert.Single(profiles, p => p != own);
+        Assert.EndsWith(ProfileSuffix, runtimePack.Replace('\\', '/'), StringComparison.Ordinal);
+        Assert.True(File.Exists(runtimePack), runtimePack);
+    }
+
+    [Fact]
+    public async Task GripNativeAotPgo_false_or_a_build_that_is_not_Native_AOT_adds_no_profile()
+    {
+        using var project = new PgoProject();
+
+        Assert.Empty(await project.MibcFilesAsync("-p:PublishAot=true", "-p:GripNativeAotPgo=false"));
+        Assert.Empty(await project.MibcFilesAsync("-p:PublishAot=false"));
+    }
+
+    /// <summary>
+    /// A throwaway project that imports the repository's Grip.Hosting.targets the way the package's
+    /// buildTransitive/ does, for the linux-x64 runtime (whose runtime pack the AOT publish restores).
+    /// </summary>
+    private sealed class PgoProject : IDisposable
+    {
+        public PgoProject()
+        {
+            Directory = Path.Combine(Path.GetTempPath(), "grip-pgo-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(Directory);
+            string targets = Path.Combine(SampleBinaries.RepoRoot, "src", "Grip.Hosting", "buildTransitive", "Grip.Hosting.targets");
+            File.WriteAllText(Path.Combine(Directory, "Pgo.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <OutputType>Exe</OutputType>
+                    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <MibcFile Include="$(OwnProfile)" Condition="'$(OwnProfile)' != ''" />
+                  </ItemGroup>
+                  <Import Project="{targets}" />
+                </Project>
+                """);
+        }
+
+        public string Directory { get; }
+
+        /// <summary>The compiler's MibcFile items once the targets ran before the response file is written.</summary>
+        public async Task<string[]> MibcFilesAsync(params string[] properties)
+        {
+            string output = await Dotnet.RunAsync(
+                "dotnet",
+                ["msbuild", "-restore", "-nologo", "-nodeReuse:false", "-t:ResolveFrameworkReferences;_GripAddNativeAotPgoData", "-getItem:MibcFile", .. properties],
+                Directory,
+                CommandTimeout);
+
+            // -getItem prints JSON ({"Items":{"MibcFile":[{"Identity":...}]}}), or nothing when there is no item.
+            int start = output.IndexOf('{', StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return [];
+            }
+
+            using var json = JsonDocument.Parse(output[start..(output.LastIndexOf('}') + 1)]);
+            return json.RootElement.GetProperty("Items").TryGetProperty("MibcFile", out var items)
+                ? items.EnumerateArray().Select(i => i.GetProperty("FullPath").GetString()!).ToArray()
+                : [];
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child build still holding a file: the temp directory is cleaned up by the OS.
+            }
+        }
+    }
+}
