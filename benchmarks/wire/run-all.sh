@@ -11,15 +11,18 @@
 #  3. loads them interleaved with the harness's run.sh (single, batch50, open), every request signed
 #     with the token of the current second like Pushpin does (make-sigs.js + rotating-sig.lua),
 #     kestrel-limit first so every ratio is "vs bare Kestrel";
+#     3b. then each native build against its JIT build loaded at the same moment (side-by-side.sh:
+#     bare Kestrel, then Echo; OUT_DIR/side-by-side.md);
 #  4. cold start and memory (coldstart.sh, COLD_RUNS alternating starts of each native binary),
 #     binary sizes, the largest contributors in the AOT map (aot-map.py);
 #  5. BenchmarkDotNet: the whole request pipeline against the bare echo (PipelineBenchmarks) and
 #     generated dispatch against a direct call (DispatchBenchmarks);
 #  6. draws OUT_DIR/throughput.png (chart.sh) from the harness output.
 #
-# Everything it starts, it stops (by PID). Loopback only. About 25 minutes with the defaults on a
+# Everything it starts, it stops (by PID). Loopback only. About 30 minutes with the defaults on a
 # 2-core machine. Env: HARNESS=/work/shared/bench (the load harness), ROUNDS=3 DURATION=6,
-# COLD_RUNS=5, BASELINE_REF=, SKIP_BDN=1 to leave out step 5, SKIP_NODE=1 to leave out the Node origin.
+# COLD_RUNS=5, BASELINE_REF=, SKIP_BDN=1 to leave out step 5, SKIP_NODE=1 to leave out the Node origin,
+# SKIP_SIDE=1 to leave out step 3b.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -113,6 +116,28 @@ RESULTS_DIR="$OUT/wrk" "$WORK/harness/run.sh" "${TARGETS[@]}" > "$OUT/throughput
 { echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/load.txt"
 cleanup
 PIDS=()
+
+# ---- 3b. side by side: each native build against its JIT build, both loaded at the same moment ----
+if [[ -z "${SKIP_SIDE:-}" ]]; then
+  log "side by side (native against JIT, bare Kestrel and Echo)"
+  declare -A SIDE=()
+  for spec in "kl-jit=dotnet $WORK/kestrel-limit-jit/kestrel-limit.dll" "kl-aot=$WORK/kestrel-limit-aot/kestrel-limit" \
+              "echo-jit=dotnet $WORK/echo-jit/Echo.dll" "echo-aot=$WORK/echo-aot/Echo"; do
+    name="${spec%%=*}"; p=$(free_port)
+    # shellcheck disable=SC2086 # the command is words on purpose
+    start "side-$name" "$p" ${spec#*=} --urls "http://127.0.0.1:$p"
+    SIDE[$name]="http://127.0.0.1:$p/api/websocket"
+  done
+  for name in "${!SIDE[@]}"; do wait_ready "${SIDE[$name]}"; done
+  {
+    echo "bare Kestrel, native / JIT:"; echo
+    "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "kestrel-jit=${SIDE[kl-jit]}" "kestrel-aot=${SIDE[kl-aot]}"
+    echo; echo "samples/Echo, native / JIT:"; echo
+    "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "echo-jit=${SIDE[echo-jit]}" "echo-aot=${SIDE[echo-aot]}"
+  } > "$OUT/side-by-side.md"
+  cleanup
+  PIDS=()
+fi
 
 # ---- 4. cold start, memory, size ------------------------------------------------------------
 log "cold start ($COLD_RUNS alternating starts each)"
