@@ -22,7 +22,7 @@
 # Everything it starts, it stops (by PID). Loopback only. About 30 minutes with the defaults on a
 # 2-core machine. Env: HARNESS=/work/shared/bench (the load harness), ROUNDS=3 DURATION=6,
 # COLD_RUNS=5, BASELINE_REF=, SKIP_BDN=1 to leave out step 5, SKIP_NODE=1 to leave out the Node origin,
-# SKIP_SIDE=1 to leave out step 3b.
+# SKIP_SIDE=1 to leave out step 3b, SIDE_ROUNDS=8 SIDE_DURATION=6 for its rounds.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -30,6 +30,8 @@ WIRE="$REPO/benchmarks/wire"
 HARNESS="${HARNESS:-/work/shared/bench}"
 OUT="${1:-$REPO/artifacts/perf/$(date -u +%Y%m%dT%H%M%SZ)}"
 COLD_RUNS="${COLD_RUNS:-5}"
+SIDE_ROUNDS="${SIDE_ROUNDS:-8}"
+SIDE_DURATION="${SIDE_DURATION:-6}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 WORK="$OUT/work"
@@ -131,9 +133,9 @@ if [[ -z "${SKIP_SIDE:-}" ]]; then
   for name in "${!SIDE[@]}"; do wait_ready "${SIDE[$name]}"; done
   {
     echo "bare Kestrel, native / JIT:"; echo
-    "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "kestrel-jit=${SIDE[kl-jit]}" "kestrel-aot=${SIDE[kl-aot]}"
+    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "kestrel-jit=${SIDE[kl-jit]}" "kestrel-aot=${SIDE[kl-aot]}"
     echo; echo "samples/Echo, native / JIT:"; echo
-    "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "echo-jit=${SIDE[echo-jit]}" "echo-aot=${SIDE[echo-aot]}"
+    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "echo-jit=${SIDE[echo-jit]}" "echo-aot=${SIDE[echo-aot]}"
   } > "$OUT/side-by-side.md"
   cleanup
   PIDS=()
@@ -176,4 +178,4 @@ fi
 # ---- 6. chart -------------------------------------------------------------------------------
 "$WIRE/chart.sh" "$OUT/wrk/raw.tsv" "$OUT/throughput.png" || log "no chart (gnuplot missing?)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.txt"
-log "done: $OUT (throughput.md, throughput.png, coldstart.txt, size.md, aot-map.md, bdn/)"
+log "done: $OUT (throughput.md, throughput.png, side-by-side.md, coldstart.txt, size.md, aot-map.md, bdn/)"
