@@ -50,10 +50,10 @@ public sealed class NativeAotPgoTests
     /// </summary>
     private sealed class PgoProject : IDisposable
     {
+        private readonly TempDirectory _directory = new("grip-pgo-");
+
         public PgoProject()
         {
-            Directory = Path.Combine(Path.GetTempPath(), "grip-pgo-" + Guid.NewGuid().ToString("N"));
-            System.IO.Directory.CreateDirectory(Directory);
             string targets = Path.Combine(SampleBinaries.RepoRoot, "src", "Grip.Hosting", "buildTransitive", "Grip.Hosting.targets");
             File.WriteAllText(Path.Combine(Directory, "Pgo.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
@@ -70,7 +70,7 @@ public sealed class NativeAotPgoTests
                 """);
         }
 
-        public string Directory { get; }
+        public string Directory => _directory.Path;
 
         /// <summary>The compiler's MibcFile items once the targets ran before the response file is written.</summary>
         public async Task<string[]> MibcFilesAsync(params string[] properties)
@@ -94,16 +94,6 @@ public sealed class NativeAotPgoTests
                 : [];
         }
 
-        public void Dispose()
-        {
-            try
-            {
-                System.IO.Directory.Delete(Directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A child build still holding a file: the temp directory is cleaned up by the OS.
-            }
-        }
+        public void Dispose() => _directory.Dispose();
     }
 }
