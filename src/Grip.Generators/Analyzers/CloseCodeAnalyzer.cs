@@ -12,35 +12,13 @@ namespace Grip.Generators.Analyzers;
 /// unique on the class, name a camelCase identifier). Runs the same parser as the contract output.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CloseCodeAnalyzer : DiagnosticAnalyzer
+public sealed class CloseCodeAnalyzer : ClassDeclarationAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidCloseCodeDeclaration);
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var known = KnownTypes.Create(start.Compilation);
-            if (known?.CloseCode is null)
-            {
-                return;
-            }
+    private protected override bool ReferencesAttribute(KnownTypes known) => known.CloseCode is not null;
 
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    var diagnostics = new List<Diagnostic>();
-                    CloseCodeParser.Parse((INamedTypeSymbol)symbolContext.Symbol, known, diagnostics);
-                    foreach (var diagnostic in diagnostics)
-                    {
-                        symbolContext.ReportDiagnostic(diagnostic);
-                    }
-                },
-                SymbolKind.NamedType);
-        });
-    }
+    private protected override void Parse(INamedTypeSymbol type, KnownTypes known, List<Diagnostic> diagnostics) =>
+        CloseCodeParser.Parse(type, known, diagnostics);
 }

@@ -12,35 +12,13 @@ namespace Grip.Generators.Analyzers;
 /// JSON context, the channel must be a valid pattern). Runs the same parser as the contract output.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PublishesAnalyzer : DiagnosticAnalyzer
+public sealed class PublishesAnalyzer : ClassDeclarationAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidPublishes);
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var known = KnownTypes.Create(start.Compilation);
-            if (known?.Publishes is null)
-            {
-                return;
-            }
+    private protected override bool ReferencesAttribute(KnownTypes known) => known.Publishes is not null;
 
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    var diagnostics = new List<Diagnostic>();
-                    PublishesParser.Parse((INamedTypeSymbol)symbolContext.Symbol, known, diagnostics);
-                    foreach (var diagnostic in diagnostics)
-                    {
-                        symbolContext.ReportDiagnostic(diagnostic);
-                    }
-                },
-                SymbolKind.NamedType);
-        });
-    }
+    private protected override void Parse(INamedTypeSymbol type, KnownTypes known, List<Diagnostic> diagnostics) =>
+        PublishesParser.Parse(type, known, diagnostics);
 }
