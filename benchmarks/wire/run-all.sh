@@ -13,16 +13,19 @@
 #     kestrel-limit first so every ratio is "vs bare Kestrel";
 #     3b. then each native build against its JIT build loaded at the same moment (side-by-side.sh:
 #     bare Kestrel, then Echo; OUT_DIR/side-by-side.md);
+#     3c. and again one at a time in ABBA order, with a 95% interval per ratio and the CPU time per
+#     request (abba.py; OUT_DIR/abba.md, abba-*.json);
 #  4. cold start and memory (coldstart.sh, COLD_RUNS alternating starts of each native binary),
 #     binary sizes, the largest contributors in the AOT map (aot-map.py);
 #  5. BenchmarkDotNet: the whole request pipeline against the bare echo (PipelineBenchmarks) and
 #     generated dispatch against a direct call (DispatchBenchmarks);
 #  6. draws OUT_DIR/throughput.png (chart.sh) from the harness output.
 #
-# Everything it starts, it stops (by PID). Loopback only. About 30 minutes with the defaults on a
-# 2-core machine. Env: HARNESS=/work/shared/bench (the load harness), ROUNDS=3 DURATION=6,
+# Everything it starts, it stops (by PID). Loopback only. About 45 minutes with the defaults on a
+# 2-core machine (15 of them step 3c). Env: HARNESS=/work/shared/bench (the load harness), ROUNDS=3 DURATION=6,
 # COLD_RUNS=5, BASELINE_REF=, SKIP_BDN=1 to leave out step 5, SKIP_NODE=1 to leave out the Node origin,
-# SKIP_SIDE=1 to leave out step 3b, SIDE_ROUNDS=8 SIDE_DURATION=6 for its rounds.
+# SKIP_SIDE=1 to leave out step 3b, SIDE_ROUNDS=8 SIDE_DURATION=6 for its rounds, SKIP_ABBA=1 to leave
+# out step 3c, ABBA_ROUNDS=10 for its rounds.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,6 +34,7 @@ HARNESS="${HARNESS:-/work/shared/bench}"
 OUT="${1:-$REPO/artifacts/perf/$(date -u +%Y%m%dT%H%M%SZ)}"
 COLD_RUNS="${COLD_RUNS:-5}"
 SIDE_ROUNDS="${SIDE_ROUNDS:-8}"
+ABBA_ROUNDS="${ABBA_ROUNDS:-10}"
 SIDE_DURATION="${SIDE_DURATION:-6}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -141,6 +145,29 @@ if [[ -z "${SKIP_SIDE:-}" ]]; then
   PIDS=()
 fi
 
+# ---- 3c. ABBA: each native build against its JIT build, one at a time, with a 95% interval ------
+if [[ -z "${SKIP_ABBA:-}" ]]; then
+  log "ABBA rounds (native against JIT, bare Kestrel and Echo; $ABBA_ROUNDS rounds)"
+  declare -A ABBA=()
+  for spec in "kl-jit=dotnet $WORK/kestrel-limit-jit/kestrel-limit.dll" "kl-aot=$WORK/kestrel-limit-aot/kestrel-limit" \
+              "echo-jit=dotnet $WORK/echo-jit/Echo.dll" "echo-aot=$WORK/echo-aot/Echo"; do
+    name="${spec%%=*}"; p=$(free_port)
+    # shellcheck disable=SC2086 # the command is words on purpose
+    start "abba-$name" "$p" ${spec#*=} --urls "http://127.0.0.1:$p"
+    # setsid and env exec the command: the PID is the origin's own (abba.py reads its CPU time).
+    ABBA[$name]="http://127.0.0.1:$p/api/websocket@${PIDS[-1]}"
+  done
+  for name in "${!ABBA[@]}"; do wait_ready "${ABBA[$name]%@*}"; done
+  {
+    echo "bare Kestrel, native / JIT:"; echo
+    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "kestrel-jit=${ABBA[kl-jit]}" "kestrel-aot=${ABBA[kl-aot]}" --json "$OUT/abba-kestrel.json"
+    echo; echo "samples/Echo, native / JIT:"; echo
+    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "echo-jit=${ABBA[echo-jit]}" "echo-aot=${ABBA[echo-aot]}" --json "$OUT/abba-echo.json"
+  } > "$OUT/abba.md"
+  cleanup
+  PIDS=()
+fi
+
 # ---- 4. cold start, memory, size ------------------------------------------------------------
 log "cold start ($COLD_RUNS alternating starts each)"
 # A token valid for the next hour (the ones of sigs.txt die an hour after the run started).
@@ -178,4 +205,4 @@ fi
 # ---- 6. chart -------------------------------------------------------------------------------
 "$WIRE/chart.sh" "$OUT/wrk/raw.tsv" "$OUT/throughput.png" || log "no chart (gnuplot missing?)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.txt"
-log "done: $OUT (throughput.md, throughput.png, side-by-side.md, coldstart.txt, size.md, aot-map.md, bdn/)"
+log "done: $OUT (throughput.md, throughput.png, side-by-side.md, abba.md, coldstart.txt, size.md, aot-map.md, bdn/)"
