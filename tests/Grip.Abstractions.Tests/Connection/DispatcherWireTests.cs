@@ -71,6 +71,33 @@ public class DispatcherWireTests
     }
 
     [Fact]
+    public async Task A_batch_whose_first_event_is_large_and_the_rest_small_still_runs_every_event()
+    {
+        // The array of parsed events is sized from the first event (body length / its size): here
+        // that guess is 16 slots for 300 events, so the array must still grow, keeping the order.
+        string large = new('x', 2000);
+        var body = new StringBuilder($"TEXT {large.Length:x}\r\n{large}\r\n");
+        var expected = new StringBuilder($"TEXT {large.Length + 2:x}\r\nm:{large}\r\n");
+        for (int i = 0; i < 299; i++)
+        {
+            string text = (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            body.Append($"TEXT 1\r\n{text}\r\n");
+            expected.Append($"TEXT 3\r\nm:{text}\r\n");
+        }
+
+        Assert.Equal(expected.ToString(), await Run(body.ToString()));
+    }
+
+    [Theory]
+    [InlineData(50 * 72, 72, 51)]          // a batch of alike events: one array of the right size
+    [InlineData(100, 50, 16)]              // two events: the pool's smallest useful array
+    [InlineData(1_000_000, 6, 256)]        // a PING first, a huge body: capped
+    [InlineData(int.MaxValue, 1, 256)]     // no overflow
+    [InlineData(10, 0, 16)]                // never divides by zero
+    public void The_first_guess_of_a_batch_size_comes_from_its_first_event(int bodyLength, int firstEventBytes, int expected) =>
+        Assert.Equal(expected, GripDispatcher.EstimateEventCount(bodyLength, firstEventBytes));
+
+    [Fact]
     public async Task A_batch_malformed_after_many_good_events_runs_no_handler()
     {
         using var connection = NewConnection();
