@@ -123,23 +123,32 @@ RESULTS_DIR="$OUT/wrk" "$WORK/harness/run.sh" "${TARGETS[@]}" > "$OUT/throughput
 cleanup
 PIDS=()
 
-# ---- 3b. side by side: each native build against its JIT build, both loaded at the same moment ----
-if [[ -z "${SKIP_SIDE:-}" ]]; then
-  log "side by side (native against JIT, bare Kestrel and Echo)"
-  declare -A SIDE=()
+# Steps 3b and 3c: bare Kestrel and Echo, each as a JIT and a native build, started afresh (the load
+# step's own origins are stopped, and bare native Kestrel is not among them). Fills URL[name] and
+# PID[name]; setsid and env exec the command, so the PID is the origin's own (abba.py reads its CPU time).
+declare -A URL=() PID=()
+start_builds() { # log-prefix
+  URL=(); PID=()
+  local spec name p
   for spec in "kl-jit=dotnet $WORK/kestrel-limit-jit/kestrel-limit.dll" "kl-aot=$WORK/kestrel-limit-aot/kestrel-limit" \
               "echo-jit=dotnet $WORK/echo-jit/Echo.dll" "echo-aot=$WORK/echo-aot/Echo"; do
     name="${spec%%=*}"; p=$(free_port)
     # shellcheck disable=SC2086 # the command is words on purpose
-    start "side-$name" "$p" ${spec#*=} --urls "http://127.0.0.1:$p"
-    SIDE[$name]="http://127.0.0.1:$p/api/websocket"
+    start "$1-$name" "$p" ${spec#*=} --urls "http://127.0.0.1:$p"
+    URL[$name]="http://127.0.0.1:$p/api/websocket"; PID[$name]="${PIDS[-1]}"
   done
-  for name in "${!SIDE[@]}"; do wait_ready "${SIDE[$name]}"; done
+  for name in "${!URL[@]}"; do wait_ready "${URL[$name]}"; done
+}
+
+# ---- 3b. side by side: each native build against its JIT build, both loaded at the same moment ----
+if [[ -z "${SKIP_SIDE:-}" ]]; then
+  log "side by side (native against JIT, bare Kestrel and Echo)"
+  start_builds side
   {
     echo "bare Kestrel, native / JIT:"; echo
-    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "kestrel-jit=${SIDE[kl-jit]}" "kestrel-aot=${SIDE[kl-aot]}"
+    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "kestrel-jit=${URL[kl-jit]}" "kestrel-aot=${URL[kl-aot]}"
     echo; echo "samples/Echo, native / JIT:"; echo
-    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "echo-jit=${SIDE[echo-jit]}" "echo-aot=${SIDE[echo-aot]}"
+    ROUNDS="$SIDE_ROUNDS" DURATION="$SIDE_DURATION" "$WIRE/side-by-side.sh" "$WORK/harness/wrk" "echo-jit=${URL[echo-jit]}" "echo-aot=${URL[echo-aot]}"
   } > "$OUT/side-by-side.md"
   cleanup
   PIDS=()
@@ -148,21 +157,12 @@ fi
 # ---- 3c. ABBA: each native build against its JIT build, one at a time, with a 95% interval ------
 if [[ -z "${SKIP_ABBA:-}" ]]; then
   log "ABBA rounds (native against JIT, bare Kestrel and Echo; $ABBA_ROUNDS rounds)"
-  declare -A ABBA=()
-  for spec in "kl-jit=dotnet $WORK/kestrel-limit-jit/kestrel-limit.dll" "kl-aot=$WORK/kestrel-limit-aot/kestrel-limit" \
-              "echo-jit=dotnet $WORK/echo-jit/Echo.dll" "echo-aot=$WORK/echo-aot/Echo"; do
-    name="${spec%%=*}"; p=$(free_port)
-    # shellcheck disable=SC2086 # the command is words on purpose
-    start "abba-$name" "$p" ${spec#*=} --urls "http://127.0.0.1:$p"
-    # setsid and env exec the command: the PID is the origin's own (abba.py reads its CPU time).
-    ABBA[$name]="http://127.0.0.1:$p/api/websocket@${PIDS[-1]}"
-  done
-  for name in "${!ABBA[@]}"; do wait_ready "${ABBA[$name]%@*}"; done
+  start_builds abba
   {
     echo "bare Kestrel, native / JIT:"; echo
-    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "kestrel-jit=${ABBA[kl-jit]}" "kestrel-aot=${ABBA[kl-aot]}" --json "$OUT/abba-kestrel.json"
+    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "kestrel-jit=${URL[kl-jit]}@${PID[kl-jit]}" "kestrel-aot=${URL[kl-aot]}@${PID[kl-aot]}" --json "$OUT/abba-kestrel.json"
     echo; echo "samples/Echo, native / JIT:"; echo
-    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "echo-jit=${ABBA[echo-jit]}" "echo-aot=${ABBA[echo-aot]}" --json "$OUT/abba-echo.json"
+    ROUNDS="$ABBA_ROUNDS" python3 "$WIRE/abba.py" "$WORK/harness/wrk" "echo-jit=${URL[echo-jit]}@${PID[echo-jit]}" "echo-aot=${URL[echo-aot]}@${PID[echo-aot]}" --json "$OUT/abba-echo.json"
   } > "$OUT/abba.md"
   cleanup
   PIDS=()
