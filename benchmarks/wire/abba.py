@@ -64,13 +64,15 @@ def load(target, script, seconds, threads, conns):
     before = cpu_ticks(pid) if pid else None
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--timeout", "2s", "-s", script, url],
-        capture_output=True, text=True, timeout=seconds + 30, check=False).stdout
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=seconds + 30, check=False).stdout
     after = cpu_ticks(pid) if pid else None
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     rps = float(m.group(1)) if m else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         fail(f"{url} answered {errors.group(1)} requests with an error status: is it the right origin?")
+    if rps <= 0:
+        fail(f"{url} answered nothing in {seconds} s: is it running? wrk said: {out.strip()[-300:]}")
     cpu = (after - before) / TICKS / (rps * seconds) * 1e6 if pid and rps > 0 else None
     return rps, cpu
 

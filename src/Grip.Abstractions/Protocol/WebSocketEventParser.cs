@@ -14,7 +14,8 @@ namespace Grip.Protocol;
 /// the CRLF that ends the line (searching at most <see cref="MaxLineLength"/> + 2 bytes, so garbage
 /// without CRLF is refused after a bounded scan instead of being buffered forever), hand the line
 /// to <see cref="ParseLine"/>, and then take <c>hexlen</c> content bytes plus a CRLF that is checked,
-/// unlike Pushpin, which skips two bytes blindly.
+/// unlike Pushpin, which skips two bytes blindly. The line of an ordinary TEXT or BINARY event is
+/// read in one pass instead (<see cref="TryReadMessageLine"/>), with the same result.
 /// </remarks>
 internal static class WebSocketEventParser
 {
