@@ -306,7 +306,17 @@ public sealed partial class PipelineEchoSampleHandler(ILogger<PipelineEchoSample
     public static void Open(GripConnection connection) => connection.Subscribe("test");
 
     [OnMessage]
-    public static void Text(GripConnection connection, string text) => connection.Send(text);
+    public static void Echo(GripConnection connection, GripMessage message)
+    {
+        if (message.IsText)
+        {
+            connection.SendUtf8(message.Data.Span);
+        }
+        else
+        {
+            connection.SendBinary(message.Data.Span);
+        }
+    }
 
     [OnClose]
     public void Close(GripConnection connection, CloseStatus status) => LogClosed(logger, connection.Id, status.Code);
