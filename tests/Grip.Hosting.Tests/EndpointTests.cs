@@ -239,6 +239,45 @@ public class EndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("application/websocket-events", "application/websocket-events")] // as Pushpin sends them: the ordinal fast path
+    [InlineData("APPLICATION/WebSocket-Events", "application/websocket-events")]
+    [InlineData("application/websocket-events", "Application/WEBSOCKET-events")]
+    [InlineData(" application/websocket-events ", "application/websocket-events ;q=1")]
+    [InlineData("application/websocket-events", "application/websocket-events, text/plain")]
+    public async Task Media_types_are_compared_without_case_and_around_parameters(string contentType, string accept)
+    {
+        await using var host = await ProbeHost.StartAsync();
+        using var response = await host.SendAsync(Events.Open, configure: r =>
+        {
+            r.Headers.Accept.Clear();
+            r.Headers.TryAddWithoutValidation("Accept", accept);
+            r.Content!.Headers.Remove("Content-Type");
+            r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(host.Probe.Calls);
+    }
+
+    [Theory]
+    [InlineData("application/websocket-eventsx", "application/websocket-events", "Content-Type")]
+    [InlineData("application/websocket-events", "application/websocket-eventsx", "Accept")]
+    [InlineData("application/websocket-event", "application/websocket-events", "Content-Type")]
+    public async Task A_media_type_that_only_begins_like_ours_is_400(string contentType, string accept, string expected)
+    {
+        await using var host = await ProbeHost.StartAsync();
+        using var response = await host.SendAsync(Events.Open, configure: r =>
+        {
+            r.Headers.Accept.Clear();
+            r.Headers.TryAddWithoutValidation("Accept", accept);
+            r.Content!.Headers.Remove("Content-Type");
+            r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(host.Probe.Calls);
+    }
+
     [Fact]
     public async Task Body_over_the_limit_is_413()
     {

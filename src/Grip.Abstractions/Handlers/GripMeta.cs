@@ -73,6 +73,9 @@ public sealed class GripMeta
     public IReadOnlyDictionary<string, string?> Changes =>
         _changes ?? (IReadOnlyDictionary<string, string?>)System.Collections.ObjectModel.ReadOnlyDictionary<string, string?>.Empty;
 
+    /// <summary>Whether this request changed anything (the host asks on every request; <see cref="Changes"/> is an interface).</summary>
+    internal bool HasChanges => _changes is { Count: > 0 };
+
     /// <summary>Reads a value.</summary>
     public bool TryGetValue(string name, out string? value)
     {

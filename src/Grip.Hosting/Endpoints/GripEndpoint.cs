@@ -63,14 +63,22 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        using var activity = GripTelemetry.ActivitySource.StartActivity("grip.request", ActivityKind.Internal);
+
+        // The request's headers, fetched once: each request.Headers is an interface call to the
+        // server's request feature, and under Native AOT an interface call costs a dispatch-cell
+        // lookup (docs/performance.md).
+        var headers = request.Headers;
+
+        // Asked first: StartActivity with nobody listening still runs the activity source's checks.
+        var source = GripTelemetry.ActivitySource;
+        using var activity = source.HasListeners() ? source.StartActivity("grip.request", ActivityKind.Internal) : null;
         activity?.SetTag("grip.handler", HandlerName);
 
         // 1. Grip-Sig, before anything else is looked at: fail closed.
         bool signed = false;
         if (runtime.Verifier.IsEnabled)
         {
-            var sigHeader = request.Headers["Grip-Sig"];
+            var sigHeader = headers["Grip-Sig"];
             string? sig = sigHeader.Count > 0 ? sigHeader.ToString() : null;
             var verifying = runtime.Verifier.VerifyAsync(sig);
             var (status, reason) = verifying.IsCompletedSuccessfully ? verifying.Result : await verifying.ConfigureAwait(false);
@@ -92,14 +100,14 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         activity?.SetTag("grip.signed", signed);
 
         // 2. Is it WebSocket-over-HTTP at all?
-        if (!IsWebSocketOverHttp(request, out string? notWoh))
+        if (!IsWebSocketOverHttp(request.Method, headers, out string? notWoh))
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, notWoh, "not-websocket-over-http").ConfigureAwait(false);
             return;
         }
 
         // 3. Connection-Id.
-        string connectionId = request.Headers["Connection-Id"].ToString();
+        string connectionId = headers["Connection-Id"].ToString();
         if (connectionId.Length == 0)
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "WebSocket event missing Connection-Id header.", "no-connection-id").ConfigureAwait(false);
@@ -110,7 +118,8 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
 
         // 4. The body, bounded.
         long max = runtime.Options.MaxRequestBodySize;
-        if (request.ContentLength is { } declared && declared > max)
+        long? contentLength = headers.ContentLength;
+        if (contentLength is { } declared && declared > max)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body of {declared} bytes is over the limit of {max} bytes.", "too-large").ConfigureAwait(false);
             return;
@@ -133,7 +142,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             int length;
             try
             {
-                (rented, length) = await ReadBodyAsync(request.BodyReader, request.ContentLength, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+                (rented, length) = await ReadBodyAsync(request.BodyReader, contentLength, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
             }
             catch (BadHttpRequestException ex)
             {
@@ -169,7 +178,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             try
             {
-                using (var dispatch = GripTelemetry.ActivitySource.StartActivity("grip.dispatch", ActivityKind.Internal))
+                using (var dispatch = source.HasListeners() ? source.StartActivity("grip.dispatch", ActivityKind.Internal) : null)
                 {
                     dispatch?.SetTag("grip.handler", HandlerName);
                     var pending = handlerDispatch(connection, body, timeoutSource?.Token ?? context.RequestAborted);
@@ -210,10 +219,13 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             int eventCount = observe ? RecordEvents(body) : -1;
             RecordOutcome(connection, answer);
             activity?.SetTag("grip.events", eventCount);
-            foreach (var fault in answer.Faults)
+            // Indexed, not foreach: enumerating the (usually empty) list through its interface
+            // costs an enumerator and two interface calls per request.
+            var faults = answer.Faults;
+            for (int i = 0; i < faults.Count; i++)
             {
                 metrics.HandlerFaults.Add(1, new KeyValuePair<string, object?>("grip.handler", HandlerName));
-                Log.HandlerFault(logger, fault, HandlerName, GripLogText.Escape(connectionId)!);
+                Log.HandlerFault(logger, faults[i], HandlerName, GripLogText.Escape(connectionId)!);
             }
 
             if (answer.FrameworkClose is { } frameworkClose)
@@ -225,7 +237,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             SubscribeUserChannel(context, connection);
 
             // 6. The response.
-            await WriteResponseAsync(context, connection, answer).ConfigureAwait(false);
+            await WriteResponseAsync(context, headers, connection, answer).ConfigureAwait(false);
             if (eventCount >= 0)
             {
                 Log.BatchDispatched(logger, GripLogText.Escape(connectionId)!, eventCount, HandlerName, answer.Events.Length);
@@ -244,22 +256,32 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
     /// js-grip's <c>isWsOverHttp</c>: POST, Content-Type media type <c>application/websocket-events</c>,
     /// and an Accept that admits it (<c>*/*</c>, <c>application/*</c> or the type itself).
     /// </summary>
-    internal static bool IsWebSocketOverHttp(HttpRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    /// <remarks>
+    /// Pushpin sends both headers as exactly <see cref="ContentType"/>: that is compared first, ordinally
+    /// (a plain memory compare); any other spelling (case, parameters, a list) goes the general way.
+    /// </remarks>
+    internal static bool IsWebSocketOverHttp(string method, IHeaderDictionary headers, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
     {
-        if (!HttpMethods.IsPost(request.Method))
+        if (!HttpMethods.IsPost(method))
         {
-            reason = $"WebSocket-over-HTTP requests are POST, not {request.Method}.";
+            reason = $"WebSocket-over-HTTP requests are POST, not {method}.";
             return false;
         }
 
-        string? contentType = request.ContentType;
-        if (contentType is null || !MediaTypeIs(contentType, ContentType))
+        string? contentType = headers.ContentType;
+        if (contentType is null || !(string.Equals(contentType, ContentType, StringComparison.Ordinal) || MediaTypeIs(contentType, ContentType)))
         {
             reason = $"Content-Type must be {ContentType} (got '{contentType}'): this endpoint serves WebSocket-over-HTTP from a GRIP proxy.";
             return false;
         }
 
-        var accept = request.Headers.Accept;
+        var accept = headers.Accept;
+        if (accept.Count == 1 && string.Equals(accept[0], ContentType, StringComparison.Ordinal))
+        {
+            reason = null;
+            return true;
+        }
+
         bool acceptable = false;
         foreach (string? value in accept)
         {
@@ -408,7 +430,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         _ => "unknown",
     };
 
-    private static async Task WriteResponseAsync(HttpContext context, GripConnection connection, GripResponse answer)
+    private static async Task WriteResponseAsync(HttpContext context, IHeaderDictionary requestHeaders, GripConnection connection, GripResponse answer)
     {
         var response = context.Response;
         if (answer.IsRejected)
@@ -435,11 +457,10 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             }
         }
 
-        var metaChanges = connection.Meta.Changes;
-        if (metaChanges.Count > 0)
+        if (connection.Meta.HasChanges)
         {
-            // (Checked first: enumerating the empty read-only dictionary would box an enumerator on every request.)
-            foreach (var change in metaChanges)
+            // (Asked first: enumerating the empty read-only dictionary would box an enumerator on every request.)
+            foreach (var change in connection.Meta.Changes)
             {
                 headers["Set-Meta-" + change.Key] = change.Value ?? string.Empty;
             }
@@ -453,8 +474,8 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         }
 
         // Never compressed: a Content-Encoding already present makes response compression stand aside,
-        // and 'identity' says what the body is.
-        if (context.Request.Headers.ContainsKey("Accept-Encoding"))
+        // and 'identity' says what the body is. (The known header's own property: no lookup by name.)
+        if (requestHeaders.AcceptEncoding.Count > 0)
         {
             headers.ContentEncoding = "identity";
         }
@@ -523,7 +544,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         WebSocketEventWriter.WriteEvent(buffer, WebSocketEventType.Close, payload[..length]);
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers.ContentType = ContentTypeValue;
-        if (context.Request.Headers.ContainsKey("Accept-Encoding"))
+        if (context.Request.Headers.AcceptEncoding.Count > 0)
         {
             response.Headers.ContentEncoding = "identity";
         }
