@@ -8,6 +8,7 @@ using Grip.Hosting.Security;
 using Grip.Infrastructure;
 using Grip.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
@@ -131,10 +132,21 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         // WebSocket: the fan-out harness saw 993 of 1,000 connections dropped that way
         // (docs/performance.md). The size limit above still applies.
         // The indexer rather than Get<T>: a generic virtual method costs a lookup per call under Native AOT.
-        if (context.Features[typeof(IHttpMinRequestBodyDataRateFeature)] is IHttpMinRequestBodyDataRateFeature bodyRate)
+        var features = context.Features;
+        if (features[typeof(IHttpMinRequestBodyDataRateFeature)] is IHttpMinRequestBodyDataRateFeature bodyRate)
         {
             bodyRate.MinDataRate = null;
         }
+
+        // The request's lifetime and body pipe straight from the server's features by type (one
+        // interface call each): context.RequestAborted and request.BodyReader fetch them on first use
+        // through a generic interface method, which Native AOT resolves with a table lookup.
+        CancellationToken requestAborted = features[typeof(IHttpRequestLifetimeFeature)] is IHttpRequestLifetimeFeature lifetime
+            ? lifetime.RequestAborted
+            : context.RequestAborted;
+        PipeReader bodyReader = features[typeof(IRequestBodyPipeFeature)] is IRequestBodyPipeFeature bodyPipe
+            ? bodyPipe.Reader
+            : request.BodyReader;
 
         byte[]? rented = null;
         try
@@ -142,7 +154,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             int length;
             try
             {
-                (rented, length) = await ReadBodyAsync(request.BodyReader, contentLength, (int)Math.Min(max, int.MaxValue - 1), context.RequestAborted).ConfigureAwait(false);
+                (rented, length) = await ReadBodyAsync(bodyReader, contentLength, (int)Math.Min(max, int.MaxValue - 1), requestAborted).ConfigureAwait(false);
             }
             catch (BadHttpRequestException ex)
             {
@@ -173,32 +185,44 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             // The request's services, user and meta are read from it when a handler first asks
             // (HttpGripRequest): an echo creates no DI scope and no empty principal per request.
             using var connection = new GripConnection(connectionId, gripRequest, gripRequest, trustedMeta: signed, answer);
-            long start = Stopwatch.GetTimestamp();
+            // The clock is read only for the duration metric, or once the handler goes asynchronous
+            // (a timeout then needs it): each read is a clock_gettime call, tens of nanoseconds.
+            bool timed = metrics.HandlerDuration.Enabled;
+            long start = timed ? Stopwatch.GetTimestamp() : 0;
             TimeSpan? timeout = HandlerTimeout;
-            using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
             try
             {
                 using (var dispatch = source.HasListeners() ? source.StartActivity("grip.dispatch", ActivityKind.Internal) : null)
                 {
                     dispatch?.SetTag("grip.handler", HandlerName);
-                    var pending = handlerDispatch(connection, body, timeoutSource?.Token ?? context.RequestAborted);
+                    var pending = handlerDispatch(connection, body, timeoutSource?.Token ?? requestAborted);
                     if (pending.IsCompleted || timeout is not { } limit)
                     {
                         await pending.ConfigureAwait(false);
                     }
-                    else if (pending.AsTask() is var running && !await CompletesWithinAsync(running, limit, context.RequestAborted).ConfigureAwait(false))
+                    else
                     {
-                        // The handler is still running: answer without it. Its buffers and the request body
-                        // it may still read stay with it (the GC takes them, not the shared pool), and so
-                        // does what it reads from the request (meta, services, user): read now, while
-                        // the request's objects are still this request's.
-                        connection.CaptureRequestState();
-                        if (connection.Abandon(GripFrameworkClose.HandlerTimeout))
+                        if (!timed)
                         {
-                            rented = null;
-                            await timeoutSource!.CancelAsync().ConfigureAwait(false);
-                            await AnswerTimeoutAsync(context, connection, running, limit, start).ConfigureAwait(false);
-                            return;
+                            start = Stopwatch.GetTimestamp();
+                        }
+
+                        var running = pending.AsTask();
+                        if (!await CompletesWithinAsync(running, limit, requestAborted).ConfigureAwait(false))
+                        {
+                            // The handler is still running: answer without it. Its buffers and the request body
+                            // it may still read stay with it (the GC takes them, not the shared pool), and so
+                            // does what it reads from the request (meta, services, user): read now, while
+                            // the request's objects are still this request's.
+                            connection.CaptureRequestState();
+                            if (connection.Abandon(GripFrameworkClose.HandlerTimeout))
+                            {
+                                rented = null;
+                                await timeoutSource!.CancelAsync().ConfigureAwait(false);
+                                await AnswerTimeoutAsync(context, connection, running, limit, start).ConfigureAwait(false);
+                                return;
+                            }
                         }
                     }
                 }
@@ -210,7 +234,10 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             }
             finally
             {
-                metrics.HandlerDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("grip.handler", HandlerName));
+                if (timed)
+                {
+                    metrics.HandlerDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("grip.handler", HandlerName));
+                }
             }
 
             // A second look at the batch only when someone consumes what it yields.
@@ -219,8 +246,8 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             int eventCount = observe ? RecordEvents(body) : -1;
             RecordOutcome(connection, answer);
             activity?.SetTag("grip.events", eventCount);
-            // Indexed, not foreach: enumerating the (usually empty) list through its interface
-            // costs an enumerator and two interface calls per request.
+            // Indexed, not foreach: enumerating the (usually empty) list through its interface costs
+            // three interface calls (GetEnumerator, MoveNext, Dispose) per request.
             var faults = answer.Faults;
             for (int i = 0; i < faults.Count; i++)
             {
@@ -237,7 +264,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             SubscribeUserChannel(context, connection);
 
             // 6. The response.
-            await WriteResponseAsync(context, headers, connection, answer).ConfigureAwait(false);
+            await WriteResponseAsync(context, headers, connection, answer, requestAborted).ConfigureAwait(false);
             if (eventCount >= 0)
             {
                 Log.BatchDispatched(logger, GripLogText.Escape(connectionId)!, eventCount, HandlerName, answer.Events.Length);
@@ -430,7 +457,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         _ => "unknown",
     };
 
-    private static async Task WriteResponseAsync(HttpContext context, IHeaderDictionary requestHeaders, GripConnection connection, GripResponse answer)
+    private static async Task WriteResponseAsync(HttpContext context, IHeaderDictionary requestHeaders, GripConnection connection, GripResponse answer, CancellationToken requestAborted)
     {
         var response = context.Response;
         if (answer.IsRejected)
@@ -439,7 +466,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             byte[] text = Encoding.UTF8.GetBytes(answer.RejectBody ?? string.Empty);
             response.ContentType = "text/plain; charset=utf-8";
             response.ContentLength = text.Length;
-            await response.Body.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+            await response.Body.WriteAsync(text, requestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -484,7 +511,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         // (the Stream over it only adds a layer); Kestrel sends headers and body in one flush.
         var events = answer.Events;
         response.ContentLength = events.Length;
-        await response.BodyWriter.WriteAsync(events, context.RequestAborted).ConfigureAwait(false);
+        await response.BodyWriter.WriteAsync(events, requestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The request path for a log line: client text, so escaped and bounded (docs/security.md).</summary>
