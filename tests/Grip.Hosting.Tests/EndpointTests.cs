@@ -248,13 +248,7 @@ public class EndpointTests
     public async Task Media_types_are_compared_without_case_and_around_parameters(string contentType, string accept)
     {
         await using var host = await ProbeHost.StartAsync();
-        using var response = await host.SendAsync(Events.Open, configure: r =>
-        {
-            r.Headers.Accept.Clear();
-            r.Headers.TryAddWithoutValidation("Accept", accept);
-            r.Content!.Headers.Remove("Content-Type");
-            r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        });
+        using var response = await OpenWithMediaTypesAsync(host, contentType, accept);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(host.Probe.Calls);
     }
@@ -266,17 +260,21 @@ public class EndpointTests
     public async Task A_media_type_that_only_begins_like_ours_is_400(string contentType, string accept, string expected)
     {
         await using var host = await ProbeHost.StartAsync();
-        using var response = await host.SendAsync(Events.Open, configure: r =>
+        using var response = await OpenWithMediaTypesAsync(host, contentType, accept);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(host.Probe.Calls);
+    }
+
+    /// <summary>An OPEN with the given Content-Type and Accept, exactly as written.</summary>
+    private static Task<HttpResponseMessage> OpenWithMediaTypesAsync(ProbeHost host, string contentType, string accept) =>
+        host.SendAsync(Events.Open, configure: r =>
         {
             r.Headers.Accept.Clear();
             r.Headers.TryAddWithoutValidation("Accept", accept);
             r.Content!.Headers.Remove("Content-Type");
             r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         });
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(host.Probe.Calls);
-    }
 
     [Fact]
     public async Task Body_over_the_limit_is_413()
