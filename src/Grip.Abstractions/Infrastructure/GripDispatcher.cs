@@ -205,13 +205,13 @@ public static class GripDispatcher
             }
             catch
             {
-                Release(parsed);
+                Release(parsed, count);
                 throw;
             }
 
             if (stopped || index == count)
             {
-                Release(parsed);
+                Release(parsed, count);
                 return default;
             }
         }
@@ -275,7 +275,7 @@ public static class GripDispatcher
         }
         catch
         {
-            Release(parsed);
+            Release(parsed, count);
             throw;
         }
 
@@ -402,7 +402,7 @@ public static class GripDispatcher
         }
         finally
         {
-            Release(parsed);
+            Release(parsed, count);
         }
     }
 
@@ -471,7 +471,7 @@ public static class GripDispatcher
                 {
                     var bigger = ArrayPool<BatchEvent>.Shared.Rent(count * 2);
                     parsed.AsSpan(0, count).CopyTo(bigger);
-                    ArrayPool<BatchEvent>.Shared.Return(parsed);
+                    Release(parsed, count);
                     parsed = bigger;
                 }
 
@@ -480,7 +480,7 @@ public static class GripDispatcher
         }
         catch
         {
-            ArrayPool<BatchEvent>.Shared.Return(parsed);
+            Release(parsed, count);
             throw;
         }
 
@@ -504,16 +504,20 @@ public static class GripDispatcher
     /// <summary>The largest first guess: 256 events (3 KB of offsets); a larger batch grows from there.</summary>
     private const int MaxEstimatedEvents = 256;
 
-    private static void Release(BatchEvent[]? parsed)
+    /// <summary>
+    /// Returns a batch's events to the pool, the <paramref name="count"/> it used cleared first: each
+    /// holds the request body, which the pool must not keep reachable (after a handler timeout the
+    /// body is left to the GC).
+    /// </summary>
+    private static void Release(BatchEvent[]? parsed, int count)
     {
         if (parsed is not null)
         {
-            // Offsets and types only, no references: nothing to clear.
+            parsed.AsSpan(0, count).Clear();
             ArrayPool<BatchEvent>.Shared.Return(parsed);
         }
     }
 
-    /// <summary>One validated event of a batch: its type and where its content is in the body.</summary>
     /// <summary>One event of a batch as the dispatcher runs it: its type, and its content as a message handler receives it.</summary>
     /// <remarks>
     /// The <see cref="GripMessage"/> is built here, while the batch is read, rather than in the

@@ -171,6 +171,30 @@ public class DispatcherBatchPathTests
         Assert.Equal(Reply("a") + Reply("b"), wire);
     }
 
+    [Theory]
+    [InlineData("m")] // the synchronous loop runs the whole batch
+    [InlineData("yield")] // the async path takes over at the first event
+    public void A_dispatched_batch_leaves_no_reference_to_its_body_in_the_pool(string prefix)
+    {
+        // The parsed events of a batch hold slices of the body and go back to a shared pool: cleared,
+        // or the pool would keep every body it has seen reachable.
+        var body = DispatchAndDrop(prefix);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(body.IsAlive, "The request body is still reachable after its batch was dispatched.");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference DispatchAndDrop(string prefix)
+    {
+        byte[] body = Body(Enumerable.Range(0, 50).Select(i => Text(prefix + i)).ToArray());
+        using var connection = NewConnection();
+        GripDispatcher.DispatchAsync<Handler, RecordingInvoker>(connection, body, new RecordingInvoker([], null), CancellationToken.None)
+            .AsTask().GetAwaiter().GetResult();
+        return new WeakReference(body);
+    }
+
     private static string Text(string text) => $"TEXT {Encoding.UTF8.GetByteCount(text):x}\r\n{text}\r\n";
 
     private static string Ping(string payload) => $"PING {payload.Length:x}\r\n{payload}\r\n";
