@@ -435,7 +435,7 @@ public static class GripDispatcher
     /// <summary>
     /// Reads the event at <paramref name="position"/> of a whole body (throwing on malformed input)
     /// and moves past it: the grammar of <see cref="WebSocketEventReader"/>, without building the
-    /// type name and memory slices the dispatcher does not use.
+    /// type name the dispatcher does not use; the content is sliced once, into the event's message.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadNext(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> events, ref int position, out BatchEvent e)
@@ -501,7 +501,7 @@ public static class GripDispatcher
 
     private const int MinParsedEvents = 16;
 
-    /// <summary>The largest first guess: 256 events (3 KB of offsets); a larger batch grows from there.</summary>
+    /// <summary>The largest first guess: 256 events (8 KB of entries); a larger batch grows from there.</summary>
     private const int MaxEstimatedEvents = 256;
 
     /// <summary>

@@ -70,9 +70,10 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
         // lookup (docs/performance.md).
         var headers = request.Headers;
 
-        // Asked first: StartActivity with nobody listening still runs the activity source's checks.
+        // Asked first (GripActivities.IsEnabled, the dispatcher's own test): StartActivity with nobody
+        // listening still runs the activity source's checks.
         var source = GripTelemetry.ActivitySource;
-        using var activity = source.HasListeners() ? source.StartActivity("grip.request", ActivityKind.Internal) : null;
+        using var activity = GripActivities.IsEnabled ? source.StartActivity("grip.request", ActivityKind.Internal) : null;
         activity?.SetTag("grip.handler", HandlerName);
 
         // 1. Grip-Sig, before anything else is looked at: fail closed.
@@ -193,7 +194,7 @@ internal sealed class GripEndpoint(GripRuntime runtime, GripMetrics metrics, ILo
             using var timeoutSource = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
             try
             {
-                using (var dispatch = source.HasListeners() ? source.StartActivity("grip.dispatch", ActivityKind.Internal) : null)
+                using (var dispatch = GripActivities.IsEnabled ? source.StartActivity("grip.dispatch", ActivityKind.Internal) : null)
                 {
                     dispatch?.SetTag("grip.handler", HandlerName);
                     var pending = handlerDispatch(connection, body, timeoutSource?.Token ?? requestAborted);
